@@ -1,0 +1,56 @@
+# Two commands for a new user: `make serve` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help install serve build test lint browser lock bench clean
+
+help:
+	@echo "make serve   set up, then serve the site on http://127.0.0.1:8000 with live reload"
+	@echo "make test    set up, then run every test (strict site build and browser tests included)"
+	@echo "make bench   set up, then print build, page-weight, Lighthouse and doctor figures"
+	@echo "make lock    re-pin every dependency in requirements.lock"
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests snippets
+	$(BIN)/ruff format --check src tests snippets
+
+# Debian's chromium drives the browser tests; CI starts without it, so install it here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser lint
+	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/python -m pytest -n 2
+
+bench: $(STAMP) browser
+	$(BIN)/python -m kraken_doctor.bench
+
+lock:
+	$(PYTHON) -m pip install --quiet pip-tools
+	$(PYTHON) -m piptools compile --quiet --extra docs --extra dev --strip-extras \
+	  --generate-hashes --allow-unsafe -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .ruff_cache
