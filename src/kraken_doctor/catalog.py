@@ -286,7 +286,9 @@ def _check_references(cat: Catalog, source: str) -> None:
     perms = {p.id for p in cat.permissions}
     for i, p in enumerate(cat.permissions):
         if p.group not in groups:
-            problems.append(f"permissions[{i}] (id {p.id!r}), field 'group': unknown group {p.group!r}")
+            problems.append(
+                f"permissions[{i}] (id {p.id!r}), field 'group': unknown group {p.group!r}"
+            )
         if p.forbidden and p.bot_needs:
             problems.append(
                 f"permissions[{i}] (id {p.id!r}): 'bot_needs' and 'forbidden' cannot both be true"
