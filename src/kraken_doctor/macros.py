@@ -1,12 +1,412 @@
-"""mkdocs-macros entry point: tables on the site, rendered from the catalog."""
+"""mkdocs-macros entry point: every table on the site, rendered from the catalog.
+
+Each function takes the catalog and returns Markdown, so a test can render it from a changed
+catalog. `define_env` registers thin wrappers that pages call with `render_macros: true`.
+Links are made relative to the page being rendered, so strict link validation checks them.
+"""
 
 from __future__ import annotations
 
+import posixpath
+import re
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
-from kraken_doctor.catalog import load_catalog
+from kraken_doctor.catalog import Catalog, KrakenErrorEntry, Needs, Permission, load_catalog
+from kraken_doctor.links import find_error
+
+#: Section headings of the error index and the navigation, in the order they are shown.
+CATEGORY_TITLES: dict[str, str] = {
+    "auth": "API key and sign-in errors",
+    "general": "General and argument errors",
+    "rate-limit": "Rate limits",
+    "service": "Kraken service status",
+    "order": "Order errors",
+    "query": "Asset and pair errors",
+    "funding": "Funding errors",
+}
+
+#: What the bot should do after each kind of error (the catalog's `retry` field).
+RETRY_ADVICE: dict[str, str] = {
+    "never": "No. Retrying sends the same failing request again, and repeated authentication "
+    "failures lead to a temporary lockout. Stop, fix the cause, then start again.",
+    "after-fix": "Only after you have changed something. The same request will fail the same "
+    "way until the key, the settings or the request itself is fixed.",
+    "backoff": "Yes, with growing pauses between attempts (for example 5, 10, 20, 40 seconds). "
+    "The problem is on Kraken's side and usually passes.",
+    "after-wait": "Yes, once, after waiting. Calling again straight away only extends the wait.",
+}
+
+#: Error categories the bot's connection test (a private Balance call) can run into.
+CONNECTION_TEST_CATEGORIES = {"auth", "general", "rate-limit", "service"}
+
+#: The bot's log line when its connection test fails (nija-bot.md section 3).
+CONNECTION_FAILED = "❌ Kraken connection test failed ({label}): {error}"
+LOG_PREFIX = "2026-01-10 11:47:26 | ERROR | "
+
+MASTER_NOTE = "The bot's own account, the one that trades first."
+
+TICK = "✅"
+CROSS = "❌"
+
+
+# -- small helpers ---------------------------------------------------------------------------
+
+
+def fenced(text: str, lang: str = "text") -> str:
+    """A fenced code block whose fence is longer than any backtick run inside `text`."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{lang}\n{text.rstrip()}\n{fence}"
+
+
+def indent(text: str, prefix: str = "    ") -> str:
+    return "\n".join(prefix + line if line.strip() else "" for line in text.splitlines())
+
+
+def relative(target: str, page: str | None) -> str:
+    """Link from the page whose source is `page` to the source `target` (both docs-relative)."""
+    if not page:
+        return target
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def error_source(cat: Catalog, entry: KrakenErrorEntry) -> str:
+    return f"{cat.site.errors_path}{entry.slug}.md"
+
+
+def label_with_old(p: Permission) -> str:
+    """`**Query**` and, where Kraken used other names, `(formerly "Query Funds")`."""
+    old = ", ".join(f"“{o}”" for o in p.old_labels)
+    return f"**{p.label}**" + (f" (formerly {old})" if old else "")
+
+
+def needs_text(cat: Catalog, needs: Needs) -> str:
+    """A permission rule in words: 'none', one label, 'all of: ...' or 'any of: ...'."""
+    labels = [f"**{cat.permission(pid).label}**" for pid in needs.ids]
+    if not labels:
+        return "none (any valid key)"
+    if len(labels) == 1:
+        return labels[0]
+    if needs.any_of is not None:
+        return "any of: " + " or ".join(labels)
+    return "all of: " + " and ".join(labels)
+
+
+def first_sentence(text: str) -> str:
+    match = re.match(r"(.+?[.!?])(\s|$)", text.strip())
+    return match.group(1) if match else text.strip()
+
+
+def user_label(cat: Catalog, index: int = 0) -> str:
+    return f"USER:{cat.env_vars.example_users[index]}"
+
+
+# -- permissions -----------------------------------------------------------------------------
+
+
+def permission_table(cat: Catalog) -> str:
+    """Every permission in Kraken's UI order: group, label, older labels, needed or not, why."""
+    rows = [
+        "| Group | Permission on kraken.com | Older names | The bot needs it? | Why |",
+        "|---|---|---|---|---|",
+    ]
+    for p in cat.permissions:
+        if p.forbidden:
+            verdict = f"{CROSS} **Never tick it**"
+        elif p.bot_needs:
+            verdict = f"{TICK} Tick it"
+        else:
+            verdict = "Leave it off"
+        old = ", ".join(p.old_labels) or "—"
+        rows.append(f"| {cat.group(p.group).label} | **{p.label}** | {old} | {verdict} | {p.why} |")
+    notes = [g for g in cat.permission_groups if g.note]
+    text = "\n".join(rows)
+    for g in notes:
+        text += f"\n\n*{g.label}:* {g.note}"
+    return text
+
+
+def required_checklist(cat: Catalog) -> str:
+    """The boxes to tick and the ones never to tick, by today's label and the older ones."""
+    lines = [
+        f"- {TICK} Tick {label_with_old(p)} in *{cat.group(p.group).label}*"
+        for p in cat.required_permissions
+    ]
+    lines += [
+        f"- {CROSS} Leave off {label_with_old(p)} in *{cat.group(p.group).label}*"
+        for p in cat.forbidden_permissions
+    ]
+    return "\n".join(lines)
+
+
+def quick_reference(cat: Catalog) -> str:
+    """The checklist as a plain block to copy into notes or a support ticket."""
+
+    def line(mark: str, p: Permission, extra: str = "") -> str:
+        old = f" (was: {', '.join(p.old_labels)})" if p.old_labels else ""
+        return f"{mark} {cat.group(p.group).label} - {p.label}{old}{extra}"
+
+    lines = [line(TICK, p) for p in cat.required_permissions]
+    lines += [line(CROSS, p, "  DO NOT enable") for p in cat.forbidden_permissions]
+    return fenced("\n".join(lines))
+
+
+def perm(cat: Catalog, permission_id: str, old: bool = False) -> str:
+    """One permission's label for prose, so labels are never typed by hand in a page."""
+    p = cat.permission(permission_id)
+    return label_with_old(p) if old else f"**{p.label}**"
+
+
+def required_labels(cat: Catalog) -> str:
+    """'**A**, **B** and **C**': the required permissions as a phrase for prose."""
+    labels = [f"**{p.label}**" for p in cat.required_permissions]
+    return ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else labels[0]
+
+
+# -- endpoints and rate limits ---------------------------------------------------------------
+
+
+def endpoint_table(cat: Catalog) -> str:
+    """Each private endpoint: the permissions it needs, its counter cost, what other sources say."""
+    rows = [
+        "| Endpoint | Needs (Kraken's API spec) | Counter cost | Changes the account | "
+        "Other sources say |",
+        "|---|---|---|---|---|",
+    ]
+    for e in cat.endpoints:
+        cost = f"{e.cost} (uncertain)" if e.cost_uncertain else str(e.cost)
+        disputed = "<br>".join(f"{d.source}: {needs_text(cat, d.needs)}" for d in e.disputed)
+        needs = needs_text(cat, e.needs) + (f"<br>*{e.note}*" if e.note else "")
+        state = "yes" if e.changes_state else "no"
+        rows.append(f"| `{e.name}` | {needs} | {cost} | {state} | {disputed or '—'} |")
+    return "\n".join(rows)
+
+
+def rate_tier_table(cat: Catalog) -> str:
+    rows = [
+        "| Verification tier | Counter maximum | Drains by | Full to empty in |",
+        "|---|---|---|---|",
+    ]
+    for t in cat.rate_tiers:
+        seconds = round(t.max_counter / t.decay_per_second)
+        rows.append(
+            f"| {t.label} | {t.max_counter} | {t.decay_per_second:g} per second | "
+            f"about {seconds} s |"
+        )
+    return "\n".join(rows)
+
+
+# -- environment variables and platforms -----------------------------------------------------
+
+
+def env_var_table(cat: Catalog) -> str:
+    """Master, one row per example user (first-name rule applied), and the legacy pair."""
+    ev = cat.env_vars
+    rows = [
+        "| Account | API key variable | Private key (secret) variable | Notes |",
+        "|---|---|---|---|",
+        f"| Master | `{ev.master.key}` | `{ev.master.secret}` | {ev.master.note or MASTER_NOTE} |",
+        f"| Any user (the rule) | `{ev.user.key}` | `{ev.user.secret}` | `{{FIRST}}` is the "
+        "user id up to its first underscore, in capitals. |",
+    ]
+    for user in ev.example_users:
+        key, secret = ev.for_user(user)
+        rows.append(
+            f"| User `{user}` | `{key}` | `{secret}` | First name: `{ev.first_name(user)}` |"
+        )
+    rows.append(
+        f"| Legacy (master only) | `{ev.legacy.key}` | `{ev.legacy.secret}` | {ev.legacy.note} |"
+    )
+    return "\n".join(rows)
+
+
+def env_example(cat: Catalog, placeholder: str = "<paste here>") -> str:
+    """A `.env` file for the master and the example users, with placeholders for the values."""
+    ev = cat.env_vars
+    pairs = [(ev.master.key, ev.master.secret)] + [ev.for_user(u) for u in ev.example_users]
+    lines: list[str] = []
+    for key, secret in pairs:
+        lines += [f"{key}={placeholder}", f"{secret}={placeholder}", ""]
+    return fenced("\n".join(lines).rstrip(), "sh")
+
+
+def platform_table(cat: Catalog) -> str:
+    rows = [
+        "| Platform | Set a variable | Restart | Restarts by itself after a change? |",
+        "|---|---|---|---|",
+    ]
+    for p in cat.platforms:
+        auto = "yes" if p.redeploys_on_change else "no"
+        rows.append(f"| {p.name} | {p.set_variable} | {p.restart} | {auto} |")
+    return "\n".join(rows)
+
+
+def platform_tabs(cat: Catalog, show: str = "both") -> str:
+    """Content tabs, one per platform: how to set a variable (`set`), restart, or `both`."""
+    blocks: list[str] = []
+    for p in cat.platforms:
+        parts: list[str] = []
+        if show in ("set", "both"):
+            parts.append(f"**Set a variable:** {p.set_variable}")
+        if show in ("restart", "both"):
+            parts.append(f"**Restart:** {p.restart}")
+            if p.restart_command:
+                parts.append(fenced(p.restart_command, "sh"))
+        blocks.append(f'=== "{p.name}"\n\n' + indent("\n\n".join(parts)))
+    return "\n\n".join(blocks)
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+def error_lines(cat: Catalog, entry: KrakenErrorEntry) -> str:
+    """The error as users meet it: in the bot's log (where the connection test can hit it)
+    and in Kraken's raw answer."""
+    parts: list[str] = []
+    if entry.category in CONNECTION_TEST_CATEGORIES:
+        line = CONNECTION_FAILED.format(label=user_label(cat), error=entry.string)
+        parts.append("In the bot's log:\n\n" + fenced(LOG_PREFIX + line))
+    raw = '{"error": ["' + entry.string + '"], "result": {}}'
+    parts.append("In Kraken's answer to the API call:\n\n" + fenced(raw, "json"))
+    return "\n\n".join(parts)
+
+
+def error_link(cat: Catalog, error: str, page: str | None, short: bool = False) -> str:
+    """A link to an error's page, labelled with the exact error string (or its title)."""
+    entry = cat.error(error)
+    text = entry.title if short else f"`{entry.string}`"
+    return f"[{text}]({relative(error_source(cat, entry), page)})"
+
+
+def related_list(cat: Catalog, entry: KrakenErrorEntry, page: str | None) -> str:
+    lines = []
+    for r in entry.related:
+        other = cat.error(r)
+        lines.append(f"- {error_link(cat, other.string, page)}: {first_sentence(other.meaning)}")
+    return "\n".join(lines)
+
+
+def error_sections(cat: Catalog, entry: KrakenErrorEntry, page: str | None) -> str:
+    """What it means, causes, fix, verify, retry and related: the same anatomy on every page."""
+    parts = [f"## What it means {{ #meaning }}\n\n{entry.meaning}"]
+    if entry.uncertain:
+        parts.append(f'!!! warning "Not confirmed by Kraken"\n\n    {entry.uncertain}')
+    parts.append("## Common causes { #causes }\n\n" + "\n".join(f"- {c}" for c in entry.causes))
+    parts.append(
+        "## Fix it { #fix }\n\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(entry.fix, 1))
+    )
+    parts.append(f"## Check the fix {{ #verify }}\n\n{entry.verify}")
+    parts.append(f"## Should the bot retry? {{ #retry }}\n\n{RETRY_ADVICE[entry.retry]}")
+    if entry.related:
+        parts.append("## Related errors { #related }\n\n" + related_list(cat, entry, page))
+    return "\n\n".join(parts)
+
+
+def error_footer(cat: Catalog, entry: KrakenErrorEntry) -> str:
+    spellings = ", ".join(f"`{a}`" for a in entry.aliases)
+    short = cat.site.base_url + cat.site.short_path + entry.slug + "/"
+    text = f"Short link for this page: `{short}`"
+    if spellings:
+        text = f"Also seen as: {spellings}.\n\n" + text
+    return text
+
+
+def error_page(cat: Catalog, slug: str, page: str | None) -> str:
+    """A whole error page: title, the error lines, then the common anatomy."""
+    entry = cat.error(slug)
+    return "\n\n".join(
+        [
+            f"# {entry.title}: `{entry.string}`",
+            error_lines(cat, entry),
+            error_sections(cat, entry, page),
+            error_footer(cat, entry),
+        ]
+    )
+
+
+def error_index(cat: Catalog, page: str | None) -> str:
+    """Every error page, grouped by category, with the first sentence of its meaning."""
+    parts: list[str] = []
+    for category, heading in CATEGORY_TITLES.items():
+        entries = [e for e in cat.errors if e.category == category]
+        if not entries:
+            continue
+        rows = ["| Error | What it means |", "|---|---|"]
+        for e in entries:
+            mark = " *(not confirmed by Kraken)*" if e.uncertain else ""
+            rows.append(
+                f"| {error_link(cat, e.string, page)} | {first_sentence(e.meaning)}{mark} |"
+            )
+        parts.append(f"## {heading} {{ #{category} }}\n\n" + "\n".join(rows))
+    return "\n\n".join(parts)
+
+
+def explain_line(cat: Catalog, line: str, page: str | None) -> str:
+    """Link a whole log line to the page that fixes it, as `kraken_doctor.docs_url` does."""
+    entry = find_error(line, cat)
+    if entry is None:
+        return f"[the error index]({relative(cat.site.errors_path + 'index.md', page)})"
+    return error_link(cat, entry.string, page)
+
+
+# -- captured outputs (others' modules, imported only when a page asks) ----------------------
+
+
+@cache
+def snippet_output(name: str, args: tuple[str, ...] = (), account: str = "trader") -> str:
+    """What a snippet prints when run against the mock; captured at build time, never typed."""
+    from kraken_doctor.snippet_runs import run_snippet
+
+    return fenced(run_snippet(name, list(args), account=account))
+
+
+@cache
+def doctor_output(scenario: str, json: bool = False) -> str:
+    """What `kraken-doctor demo --scenario NAME` prints; captured at build time."""
+    from kraken_doctor.doctor.demo import run_scenario
+
+    text, _code = run_scenario(scenario, json=json)
+    return fenced(text)
+
+
+# -- registration ----------------------------------------------------------------------------
 
 
 def define_env(env: Any) -> None:
     """Register the macros pages may call (pages opt in with `render_macros: true`)."""
-    env.variables["catalog"] = load_catalog()
+    cat = load_catalog()
+    env.variables["catalog"] = cat
+    env.variables["env_vars"] = cat.env_vars
+
+    def page() -> str | None:
+        return env.page.file.src_uri if env.page is not None else None
+
+    plain: dict[str, Callable[..., str]] = {
+        "permission_table": lambda: permission_table(cat),
+        "required_checklist": lambda: required_checklist(cat),
+        "quick_reference": lambda: quick_reference(cat),
+        "required_labels": lambda: required_labels(cat),
+        "perm": lambda permission_id, old=False: perm(cat, permission_id, old),
+        "endpoint_table": lambda: endpoint_table(cat),
+        "rate_tier_table": lambda: rate_tier_table(cat),
+        "env_var_table": lambda: env_var_table(cat),
+        "env_example": lambda: env_example(cat),
+        "platform_table": lambda: platform_table(cat),
+        "platform_tabs": lambda show="both": platform_tabs(cat, show),
+        "error_lines": lambda slug: error_lines(cat, cat.error(slug)),
+        "error_sections": lambda slug: error_sections(cat, cat.error(slug), page()),
+        "related_errors": lambda slug: related_list(cat, cat.error(slug), page()),
+        "error_page": lambda slug: error_page(cat, slug, page()),
+        "error_index": lambda: error_index(cat, page()),
+        "error_link": lambda error, short=False: error_link(cat, error, page(), short),
+        "explain_line": lambda line: explain_line(cat, line, page()),
+        "user_label": lambda index=0: user_label(cat, index),
+        "snippet_output": lambda name, args=(), account="trader": snippet_output(
+            name, tuple(args), account
+        ),
+        "doctor_output": lambda scenario, json=False: doctor_output(scenario, json),
+    }
+    for name, fn in plain.items():
+        env.macro(fn, name)
