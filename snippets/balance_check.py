@@ -1,0 +1,123 @@
+"""Balances of the master and every user account side by side, as the NIJA bot sees them.
+
+Usage:
+    python balance_check.py
+
+The master uses KRAKEN_MASTER_API_KEY/_SECRET (or the legacy KRAKEN_API_KEY/_SECRET);
+every KRAKEN_USER_<FIRST>_API_KEY/_SECRET pair in the environment is a user. Two accounts
+that show the same balance usually share one API key: this script says so.
+Exit code 0 means every account answered and no two share a key.
+"""
+
+import os
+import re
+import sys
+import time
+from decimal import Decimal
+
+import krakenex
+
+
+class API(krakenex.API):
+    """krakenex with a nonce that never repeats, even when two accounts share one key."""
+
+    last = 0
+
+    def _nonce(self) -> int:
+        API.last = max(API.last + 1, int(time.time() * 1000))
+        return API.last
+
+
+# --8<-- [start:accounts]
+def accounts() -> list[tuple[str, str, str]]:
+    """(account, key variable, secret variable) for the master and every configured user."""
+    found = [("MASTER", "KRAKEN_MASTER_API_KEY", "KRAKEN_MASTER_API_SECRET")]
+    master_set = any(os.environ.get(name, "").strip() for name in found[0][1:])
+    if not master_set and os.environ.get("KRAKEN_API_KEY", "").strip():
+        found = [("MASTER", "KRAKEN_API_KEY", "KRAKEN_API_SECRET")]  # legacy names
+    for name in sorted(os.environ):
+        user = re.fullmatch(r"KRAKEN_USER_([A-Z0-9]+)_API_KEY", name)
+        if user:
+            found.append((f"USER {user[1]}", name, f"KRAKEN_USER_{user[1]}_API_SECRET"))
+    return found
+
+
+# --8<-- [end:accounts]
+
+
+def balance(api: API) -> tuple[str, str, str] | str:
+    """(USD, USDT, total) as the bot computes them, or the error to show instead."""
+    try:
+        reply = api.query_private("Balance", timeout=30)
+    except OSError as exc:  # requests' errors: refused, timeout, HTTP 5xx, not JSON
+        return f"cannot reach {api.uri} ({type(exc).__name__})"
+    if reply.get("error"):
+        return f"{reply['error'][0]}  {docs_url(reply['error'][0])}"
+    usd = Decimal(reply["result"].get("ZUSD", "0"))
+    usdt = Decimal(reply["result"].get("USDT", "0"))
+    return f"{usd:.2f}", f"{usdt:.2f}", f"{usd + usdt:.2f}"
+
+
+def main() -> int:
+    url = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
+    rows, keys, ok = [], {}, True
+    for account, key_name, secret_name in accounts():
+        key = os.environ.get(key_name, "").strip()
+        secret = os.environ.get(secret_name, "").strip()
+        if not (key and secret):
+            rows.append((account, "", f"not configured: set {key_name} and {secret_name}"))
+            ok = False
+            continue
+        keys.setdefault(key, []).append(account)
+        api = API(key, secret)
+        api.uri = url
+        result = balance(api)
+        ok = ok and isinstance(result, tuple)
+        rows.append((account, f"…{key[-4:]}", result))
+
+    print(f"{'Account':<14} {'Key':<6} {'USD':>12} {'USDT':>12} {'Total':>12}")
+    for account, key, result in rows:
+        if isinstance(result, tuple):
+            print(f"{account:<14} {key:<6} {result[0]:>12} {result[1]:>12} {result[2]:>12}")
+        else:
+            print(f"{account:<14} {key:<6} {result}")
+
+    # --8<-- [start:same-key]
+    for key, sharing in keys.items():
+        if len(sharing) > 1:
+            ok = False
+            print(f"\n⚠️  {' and '.join(sharing)} use the same API key (…{key[-4:]}),")
+            print("   so they always show the same balance and trade the same money.")
+            print("   Give each account its own key, created on its own Kraken account.")
+    # --8<-- [end:same-key]
+    return 0 if ok else 1
+
+
+# The page for each error a private call can answer with (errors about orders aside);
+# any other error links to the list of all errors.
+DOCS = "https://kraken-doctor.github.io/kraken-doctor/errors/"
+PAGES = """
+egeneral-permission-denied eapi-invalid-key eapi-invalid-signature eapi-invalid-nonce
+egeneral-temporary-lockout eapi-rate-limit-exceeded egeneral-unknown-method
+egeneral-invalid-arguments eservice-unavailable eservice-busy eaccount-invalid-permissions
+eauth-account-temporary-disabled eauth-account-unconfirmed eauth-rate-limit-exceeded
+eauth-too-many-requests esession-invalid-session eapi-bad-request
+egeneral-invalid-arguments-index-unavailable egeneral-internal-error egeneral-too-many-requests
+eapi-feature-disabled eservice-throttled eorder-rate-limit-exceeded
+eorder-orders-limit-exceeded eorder-domain-rate-limit-exceeded
+eservice-market-in-cancel-only-mode eservice-market-in-post-only-mode eservice-deadline-elapsed
+""".split()
+
+
+def docs_url(error: str) -> str:
+    """EAPI:Invalid key -> .../errors/eapi-invalid-key/, the most detailed page first."""
+    parts = error.split(":")
+    for n in range(len(parts), 1, -1):  # EGeneral:Invalid arguments:volume -> 2 parts
+        slug = re.sub(r"[^a-z0-9]+", "-", ":".join(parts[:n]).lower()).strip("-")
+        if slug in PAGES:
+            return DOCS + slug + "/"
+    return DOCS
+
+
+if __name__ == "__main__":
+    sys.exit(main())

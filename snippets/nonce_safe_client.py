@@ -1,0 +1,126 @@
+"""A krakenex client whose nonce never repeats or goes backwards, even with threads.
+
+krakenex's own nonce is the time in milliseconds. Two calls in the same millisecond (back
+to back, or from two threads) send the same nonce, and Kraken refuses the second one with
+EAPI:Invalid nonce. Use NonceSafeAPI wherever you would use krakenex.API.
+
+Usage (a demo that fires Balance calls from several threads at once):
+    python nonce_safe_client.py                                   # the master account
+    python nonce_safe_client.py --user alice_example --threads 8 --calls 40
+"""
+
+import argparse
+import os
+import re
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import krakenex
+
+
+# --8<-- [start:client]
+class NonceSafeAPI(krakenex.API):
+    """krakenex.API with a nonce that strictly increases across threads and instances.
+
+    The nonce stays in milliseconds, like krakenex's and the bot's, so this client never
+    pushes a key's nonce out of reach of your other krakenex programs. Private calls go
+    out one at a time: Kraken needs the nonces to arrive in order, not only to be unique.
+    """
+
+    _lock = threading.Lock()
+    _last = 0
+
+    def _nonce(self) -> int:
+        # One more than the last nonce if the clock has not moved on (query_private holds
+        # the lock while it calls this).
+        NonceSafeAPI._last = max(NonceSafeAPI._last + 1, time.time_ns() // 1_000_000)
+        return NonceSafeAPI._last
+
+    def query_private(self, method, data=None, timeout=None):
+        with NonceSafeAPI._lock:
+            return super().query_private(method, data, timeout=timeout)
+
+
+# --8<-- [end:client]
+
+
+def credentials(user_id: str | None) -> tuple[str, str, str]:
+    """The key pair the bot would use, as (key, secret, account label)."""
+    if user_id:
+        first = user_id.split("_", 1)[0].upper()  # john_smith -> JOHN
+        pairs = [(f"KRAKEN_USER_{first}_API_KEY", f"KRAKEN_USER_{first}_API_SECRET")]
+        label = f"USER:{user_id}"
+    else:
+        pairs = [
+            ("KRAKEN_MASTER_API_KEY", "KRAKEN_MASTER_API_SECRET"),
+            ("KRAKEN_API_KEY", "KRAKEN_API_SECRET"),  # legacy names, read for the master only
+        ]
+        label = "MASTER"
+    for key_name, secret_name in pairs:
+        key = os.environ.get(key_name, "").strip()
+        secret = os.environ.get(secret_name, "").strip()
+        if key and secret:
+            return key, secret, label
+        if key or secret:
+            sys.exit(f"❌ {secret_name if key else key_name} is not set (or blank) for {label}.")
+    sys.exit(f"⚠️  Kraken credentials not configured for {label}: set {' and '.join(pairs[0])}.")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Fire Balance calls from many threads.")
+    parser.add_argument("--user", metavar="USER_ID", help="a user id (default: the master)")
+    parser.add_argument("--threads", type=int, default=4, help="threads (default 4)")
+    parser.add_argument("--calls", type=int, default=20, help="calls in all (default 20)")
+    args = parser.parse_args()
+    key, secret, label = credentials(args.user)
+
+    # --8<-- [start:demo]
+    api = NonceSafeAPI(key, secret)
+    api.uri = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
+    print(f"{args.calls} Balance calls from {args.threads} threads ({label}, key …{key[-4:]})")
+    try:
+        with ThreadPoolExecutor(max_workers=args.threads) as pool:
+            replies = list(
+                pool.map(lambda _: api.query_private("Balance", timeout=30), range(args.calls))
+            )
+    except OSError as exc:  # requests' errors: refused, timeout, HTTP 5xx, not JSON
+        sys.exit(f"⚠️  Could not reach Kraken at {api.uri} ({type(exc).__name__}).")
+    outcomes = Counter(", ".join(reply["error"]) or "ok" for reply in replies)
+    print(f"  {outcomes.pop('ok', 0)} succeeded")
+    for error, count in outcomes.items():
+        print(f"  {count} failed with {error}: {docs_url(error)}")
+    return 1 if outcomes else 0
+    # --8<-- [end:demo]
+
+
+# The page for each error a private call can answer with (errors about orders aside);
+# any other error links to the list of all errors.
+DOCS = "https://kraken-doctor.github.io/kraken-doctor/errors/"
+PAGES = """
+egeneral-permission-denied eapi-invalid-key eapi-invalid-signature eapi-invalid-nonce
+egeneral-temporary-lockout eapi-rate-limit-exceeded egeneral-unknown-method
+egeneral-invalid-arguments eservice-unavailable eservice-busy eaccount-invalid-permissions
+eauth-account-temporary-disabled eauth-account-unconfirmed eauth-rate-limit-exceeded
+eauth-too-many-requests esession-invalid-session eapi-bad-request
+egeneral-invalid-arguments-index-unavailable egeneral-internal-error egeneral-too-many-requests
+eapi-feature-disabled eservice-throttled eorder-rate-limit-exceeded
+eorder-orders-limit-exceeded eorder-domain-rate-limit-exceeded
+eservice-market-in-cancel-only-mode eservice-market-in-post-only-mode eservice-deadline-elapsed
+""".split()
+
+
+def docs_url(error: str) -> str:
+    """EAPI:Invalid key -> .../errors/eapi-invalid-key/, the most detailed page first."""
+    parts = error.split(":")
+    for n in range(len(parts), 1, -1):  # EGeneral:Invalid arguments:volume -> 2 parts
+        slug = re.sub(r"[^a-z0-9]+", "-", ":".join(parts[:n]).lower()).strip("-")
+        if slug in PAGES:
+            return DOCS + slug + "/"
+    return DOCS
+
+
+if __name__ == "__main__":
+    sys.exit(main())
