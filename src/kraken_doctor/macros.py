@@ -318,7 +318,8 @@ def error_page(cat: Catalog, slug: str, page: str | None) -> str:
     entry = cat.error(slug)
     return "\n\n".join(
         [
-            f"# {entry.title}: `{entry.string}`",
+            f'# Fix Kraken "{entry.title}"',
+            f"Kraken's error `{entry.string}`, as you meet it:",
             error_lines(cat, entry),
             error_sections(cat, entry, page),
             error_footer(cat, entry),

@@ -31,24 +31,42 @@ def short_link_redirects(cat: Catalog) -> dict[str, str]:
     return {f"{cat.site.short_path}{e.slug}.md": error_source(cat, e.slug) for e in cat.errors}
 
 
-def error_nav(cat: Catalog) -> list[Any]:
-    """The error index, then one section per category listing its pages by title."""
+def error_nav(cat: Catalog, elsewhere: frozenset[str] = frozenset()) -> list[Any]:
+    """The error index, then one section per category listing its pages by title.
+
+    A page the nav already lists elsewhere (the Permission denied guide, under Guides) is
+    left out here, so each page has one place in the navigation.
+    """
     sections: list[Any] = [f"{cat.site.errors_path}index.md"]
     for category, heading in CATEGORY_TITLES.items():
-        pages = [{e.title: error_source(cat, e.slug)} for e in cat.errors if e.category == category]
+        pages = [
+            {e.title: error_source(cat, e.slug)}
+            for e in cat.errors
+            if e.category == category and error_source(cat, e.slug) not in elsewhere
+        ]
         if pages:
             sections.append({heading: pages})
     return sections
 
 
+def _nav_files(nav: Any) -> set[str]:
+    """Every Markdown file a nav (or part of one) lists."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(_nav_files(v) for v in nav.values()))
+    if isinstance(nav, list):
+        return set().union(*(_nav_files(v) for v in nav)) if nav else set()
+    return set()
+
+
 def _expand_nav(nav: list[Any], cat: Catalog) -> list[Any]:
-    out: list[Any] = []
-    for item in nav:
-        if isinstance(item, dict) and ERRORS_NAV_TITLE in item:
-            out.append({ERRORS_NAV_TITLE: error_nav(cat)})
-        else:
-            out.append(item)
-    return out
+    is_errors = [isinstance(item, dict) and ERRORS_NAV_TITLE in item for item in nav]
+    elsewhere = frozenset(_nav_files([i for i, e in zip(nav, is_errors, strict=True) if not e]))
+    return [
+        {ERRORS_NAV_TITLE: error_nav(cat, elsewhere)} if e else item
+        for item, e in zip(nav, is_errors, strict=True)
+    ]
 
 
 def on_config(config: Any, **_: Any) -> Any:
