@@ -7,6 +7,7 @@ Links are made relative to the page being rendered, so strict link validation ch
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from kraken_doctor.catalog import Catalog, KrakenErrorEntry, Needs, Permission, load_catalog
-from kraken_doctor.links import find_error
+from kraken_doctor.links import errors_index, find_error
 
 #: Section headings of the error index and the navigation, in the order they are shown.
 CATEGORY_TITLES: dict[str, str] = {
@@ -352,6 +353,19 @@ def explain_line(cat: Catalog, line: str, page: str | None) -> str:
     return error_link(cat, entry.string, page)
 
 
+def errors_json_sample(cat: Catalog, count: int = 2) -> str:
+    """The first entries of errors.json, exactly as the build publishes them."""
+    index = errors_index(cat)
+    sample = dict(list(index.items())[:count])
+    return fenced(json.dumps(sample, indent=2, ensure_ascii=False), "json")
+
+
+def site_address(cat: Catalog, kind: str = "base") -> str:
+    """The published addresses bots print: the site, the error pages, or the short links."""
+    paths = {"base": "", "errors": cat.site.errors_path, "short": cat.site.short_path}
+    return cat.site.base_url + paths[kind]
+
+
 # -- captured outputs (others' modules, imported only when a page asks) ----------------------
 
 
@@ -403,6 +417,8 @@ def define_env(env: Any) -> None:
         "error_index": lambda: error_index(cat, page()),
         "error_link": lambda error, short=False: error_link(cat, error, page(), short),
         "explain_line": lambda line: explain_line(cat, line, page()),
+        "errors_json_sample": lambda count=2: errors_json_sample(cat, count),
+        "site_address": lambda kind="base": site_address(cat, kind),
         "user_label": lambda index=0: user_label(cat, index),
         "snippet_output": lambda name, args=(), account="trader": snippet_output(
             name, tuple(args), account
