@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 CATALOG_FILE = "catalog.yml"
 
@@ -165,11 +172,15 @@ class KrakenErrorEntry(_Strict):
     uncertain: Text | None = None
     retry: Literal["never", "after-fix", "backoff", "after-wait"]
 
-    def model_post_init(self, _context: Any) -> None:
-        if not ERROR_STRING.match(self.string):
+    @field_validator("string")
+    @classmethod
+    def _kraken_shape(cls, value: str) -> str:
+        # A field validator (not model_post_init) so the message names the field 'string'.
+        if not ERROR_STRING.match(value):
             raise ValueError(
-                f"{self.string!r} is not a Kraken error string like 'EGeneral:Permission denied'"
+                f"{value!r} is not a Kraken error string like 'EGeneral:Permission denied'"
             )
+        return value
 
 
 class Catalog(_Strict):
