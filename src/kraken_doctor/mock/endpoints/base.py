@@ -1,0 +1,105 @@
+"""What every endpoint handler gets (a `Call`) and how it fails (`KrakenError`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kraken_doctor.mock.errors import error, invalid_arguments
+
+if TYPE_CHECKING:
+    from kraken_doctor.mock.accounts import Account
+    from kraken_doctor.mock.book import Book
+    from kraken_doctor.mock.faults import Faults
+
+
+class KrakenError(Exception):
+    """Answer the request with `{"error": [string]}` (HTTP 200), as Kraken does."""
+
+    def __init__(self, string: str) -> None:
+        super().__init__(string)
+        self.string = string
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    now: float
+    faults: Faults
+    account: Account | None = None
+    book: Book | None = None
+    changed: bool = False
+    #: set by a handler whose answer is not JSON (RetrieveExport): (content type, bytes)
+    raw: tuple[str, bytes] | None = field(default=None)
+
+    def text(self, name: str, required: bool = False) -> str | None:
+        """A parameter as text; a missing required one is `EGeneral:Invalid arguments:<name>`."""
+        value = self.params.get(name)
+        if value is None or value == "":
+            if required:
+                raise KrakenError(invalid_arguments(name))
+            return None
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int | float | str):
+            return str(value)
+        raise KrakenError(invalid_arguments(name))
+
+    def flag(self, name: str) -> bool:
+        """A boolean parameter (`true`/`1` in a form, true in JSON)."""
+        value = self.params.get(name)
+        if isinstance(value, bool):
+            return value
+        return str(value).strip().lower() in ("true", "1", "yes") if value is not None else False
+
+    def ids(self, name: str, required: bool = False) -> list[str]:
+        """A comma-separated list (or a JSON list) of ids."""
+        value = self.params.get(name)
+        if isinstance(value, list):
+            out = [str(v).strip() for v in value if str(v).strip()]
+        elif value is None:
+            out = []
+        else:
+            out = [v.strip() for v in str(value).split(",") if v.strip()]
+        if required and not out:
+            raise KrakenError(invalid_arguments(name))
+        return out
+
+    def int_param(self, name: str, default: int | None = None) -> int | None:
+        value = self.text(name)
+        if value is None:
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise KrakenError(invalid_arguments(name)) from None
+
+
+Handler = Callable[[Call], Any]
+
+PUBLIC: dict[str, Handler] = {}
+PRIVATE: dict[str, Handler] = {}
+
+
+def public(name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        PUBLIC[name] = fn
+        return fn
+
+    return register
+
+
+def private(*names: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        for name in names:
+            PRIVATE[name] = fn
+        return fn
+
+    return register
+
+
+def fail(name: str) -> KrakenError:
+    """A KrakenError for one of the mock's named errors (see kraken_doctor.mock.errors)."""
+    return KrakenError(error(name))

@@ -1,0 +1,257 @@
+"""The mock's public and private endpoints, called with krakenex unmodified."""
+
+from __future__ import annotations
+
+import krakenex
+import pytest
+
+from kraken_doctor.catalog import load_catalog
+from kraken_doctor.mock import MockKraken, bot_permissions
+from kraken_doctor.mock.endpoints import PRIVATE
+
+CAT = load_catalog()
+
+
+def client(srv: MockKraken, name: str) -> krakenex.API:
+    acc = srv.accounts[name]
+    api = krakenex.API(acc.key, acc.secret)
+    api.uri = srv.url
+    return api
+
+
+def test_time_and_system_status(kraken_mock):
+    api = krakenex.API()
+    api.uri = kraken_mock.url
+    t = api.query_public("Time")
+    assert t["error"] == [] and isinstance(t["result"]["unixtime"], int)
+    assert t["result"]["rfc1123"].endswith("+0000")
+    s = api.query_public("SystemStatus")
+    assert s["result"]["status"] == "online"
+
+
+@pytest.mark.parametrize(
+    ("pair", "name", "ordermin"),
+    [
+        ("XBTUSD", "XXBTZUSD", "0.00005"),
+        ("XXBTZUSD", "XXBTZUSD", "0.00005"),
+        ("ETHUSD", "XETHZUSD", "0.002"),
+        ("USDTZUSD", "USDTZUSD", "5"),
+    ],
+)
+def test_asset_pairs_have_minimums(kraken_mock, pair, name, ordermin):
+    api = krakenex.API()
+    api.uri = kraken_mock.url
+    res = api.query_public("AssetPairs", {"pair": pair})
+    info = res["result"][name]
+    assert info["ordermin"] == ordermin
+    assert {"costmin", "tick_size", "altname", "wsname", "base", "quote"} <= set(info)
+
+
+def test_assets_ticker_and_unknown_pair(kraken_mock):
+    api = krakenex.API()
+    api.uri = kraken_mock.url
+    assert "XXBT" in api.query_public("Assets")["result"]
+    assert api.query_public("Assets", {"asset": "XBT,ETH"})["result"].keys() == {"XXBT", "XETH"}
+    tick = api.query_public("Ticker", {"pair": "XBTUSD"})["result"]["XXBTZUSD"]
+    assert float(tick["a"][0]) > float(tick["b"][0])
+    assert api.query_public("Ticker", {"pair": "NOPE"}) == {"error": ["EQuery:Unknown asset pair"]}
+
+
+def test_unknown_public_method(kraken_mock):
+    api = krakenex.API()
+    api.uri = kraken_mock.url
+    assert api.query_public("Nope") == {"error": [CAT.error("egeneral-unknown-method").string]}
+
+
+def test_get_api_key_info(kraken_mock):
+    api = client(kraken_mock, "trader")
+    res = api.query_private("GetApiKeyInfo")
+    info = res["result"]
+    acc = kraken_mock.accounts["trader"]
+    assert info["name"] == "trader" and info["key"] == acc.key
+    assert info["permissions"] == bot_permissions()
+    assert isinstance(info["nonceWindow"], int)
+    assert info["nonce"] == str(acc.last_nonce)
+    assert info["validUntil"] == "0" and info["ipAllowlist"] == []
+
+
+def test_get_api_key_info_needs_no_permission(kraken_mock, make_account):
+    acc = make_account(permissions=[])
+    api = krakenex.API(acc.key, acc.secret)
+    api.uri = kraken_mock.url
+    assert api.query_private("GetApiKeyInfo")["result"]["permissions"] == []
+    assert api.query_private("Balance") == {
+        "error": [CAT.error("egeneral-permission-denied").string]
+    }
+
+
+def test_balances(kraken_mock):
+    api = client(kraken_mock, "trader")
+    bal = api.query_private("Balance")["result"]
+    assert float(bal["ZUSD"]) == 1250.0 and float(bal["USDT"]) == 300.0
+    ex = api.query_private("BalanceEx")["result"]
+    assert float(ex["ZUSD"]["balance"]) == 1250.0 and float(ex["ZUSD"]["hold_trade"]) == 0
+    tb = api.query_private("TradeBalance")["result"]
+    assert float(tb["eb"]) > 1250
+    bob = client(kraken_mock, "user-bob").query_private("Balance")["result"]
+    assert float(bob["ZUSD"]) == 480.0 and "XXBT" in bob
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "key"),
+    [
+        ("OpenOrders", {}, "open"),
+        ("ClosedOrders", {}, "closed"),
+        ("TradesHistory", {}, "trades"),
+        ("TradeVolume", {"pair": "XBTUSD"}, "fees"),
+    ],
+)
+def test_order_queries(kraken_mock, method, params, key):
+    assert key in client(kraken_mock, "trader").query_private(method, params)["result"]
+
+
+def test_open_positions_is_empty(kraken_mock):
+    assert client(kraken_mock, "trader").query_private("OpenPositions") == {
+        "error": [],
+        "result": {},
+    }
+
+
+def test_add_order_validate_returns_only_descr(kraken_mock):
+    api = client(kraken_mock, "trader")
+    params = {
+        "pair": "XXBTZUSD",
+        "type": "buy",
+        "ordertype": "limit",
+        "price": "10",
+        "volume": "10",
+        "validate": "true",
+    }
+    res = api.query_private("AddOrder", params)
+    assert res == {
+        "error": [],
+        "result": {"descr": {"order": "buy 10.00000000 XBTUSD @ limit 10.0"}},
+    }
+    assert kraken_mock.state_changes() == []
+    assert api.query_private("OpenOrders")["result"]["open"] == {}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"volume": "0.00001"}, "EGeneral:Invalid arguments:volume minimum not met"),
+        ({"volume": "abc"}, "EGeneral:Invalid arguments:volume"),
+        ({"ordertype": "best"}, "EGeneral:Invalid arguments:ordertype"),
+        ({"type": "hold"}, "EGeneral:Invalid arguments:type"),
+        ({"price": None}, "EGeneral:Invalid arguments:price"),
+        ({"pair": "NOPEUSD"}, "EQuery:Unknown asset pair"),
+        ({"price": "10.05"}, "EOrder:Tick size check failed"),
+        ({"price": "0.1", "volume": "1"}, "EOrder:Cost minimum not met"),
+    ],
+)
+def test_add_order_validate_checks_arguments(kraken_mock, params, expected):
+    base = {
+        "pair": "XXBTZUSD",
+        "type": "buy",
+        "ordertype": "limit",
+        "price": "10",
+        "volume": "10",
+        "validate": "true",
+    }
+    base.update(params)
+    body = {k: v for k, v in base.items() if v is not None}
+    assert client(kraken_mock, "trader").query_private("AddOrder", body) == {"error": [expected]}
+
+
+def test_add_then_cancel_order(kraken_mock):
+    api = client(kraken_mock, "trader")
+    res = api.query_private(
+        "AddOrder",
+        {"pair": "XBTUSD", "type": "buy", "ordertype": "limit", "price": "10", "volume": "10"},
+    )
+    (txid,) = res["result"]["txid"]
+    assert txid in api.query_private("OpenOrders")["result"]["open"]
+    assert txid in api.query_private("QueryOrders", {"txid": txid})["result"]
+    hold = api.query_private("BalanceEx")["result"]["ZUSD"]["hold_trade"]
+    assert float(hold) == 100.0
+    assert api.query_private("CancelOrder", {"txid": txid}) == {"error": [], "result": {"count": 1}}
+    assert api.query_private("OpenOrders")["result"]["open"] == {}
+    assert txid in api.query_private("ClosedOrders")["result"]["closed"]
+    again = api.query_private("CancelOrder", {"txid": txid})
+    assert again == {"error": [CAT.error("eorder-unknown-order").string]}
+    changes = [(r.method, r.key_name) for r in kraken_mock.state_changes()]
+    assert changes == [("AddOrder", "trader"), ("CancelOrder", "trader")]
+
+
+def test_cancel_unknown_order(kraken_mock):
+    res = client(kraken_mock, "trader").query_private(
+        "CancelOrder", {"txid": "OAAAAA-AAAAA-AAAAAA"}
+    )
+    assert res == {"error": [CAT.error("eorder-unknown-order").string]}
+
+
+def test_market_order_fills_and_moves_funds(kraken_mock):
+    api = client(kraken_mock, "trader")
+    res = api.query_private(
+        "AddOrder", {"pair": "XBTUSD", "type": "buy", "ordertype": "market", "volume": "0.001"}
+    )
+    assert res["error"] == []
+    bal = api.query_private("Balance")["result"]
+    assert float(bal["XXBT"]) == 0.001 and float(bal["ZUSD"]) < 1250 - 87
+    assert len(api.query_private("TradesHistory")["result"]["trades"]) == 1
+
+
+def test_insufficient_funds_only_without_validate(kraken_mock):
+    api = client(kraken_mock, "trader")
+    big = {"pair": "XBTUSD", "type": "buy", "ordertype": "limit", "price": "80000", "volume": "1"}
+    assert api.query_private("AddOrder", {**big, "validate": "true"})["error"] == []
+    assert api.query_private("AddOrder", big) == {"error": ["EOrder:Insufficient funds"]}
+
+
+def test_websocket_token_needs_its_permission(kraken_mock, make_account):
+    assert client(kraken_mock, "trader").query_private("GetWebSocketsToken") == {
+        "error": [CAT.error("egeneral-permission-denied").string]
+    }
+    acc = make_account(permissions=["create-ws-token"])
+    api = krakenex.API(acc.key, acc.secret)
+    api.uri = kraken_mock.url
+    res = api.query_private("GetWebSocketsToken")["result"]
+    assert res["expires"] == 900 and len(res["token"]) > 20
+
+
+def test_funding_and_export_endpoints(kraken_mock, make_account):
+    acc = make_account(
+        permissions=["query-funds", "add-funds", "withdraw-funds", "export-data", "query-ledger"]
+    )
+    api = krakenex.API(acc.key, acc.secret)
+    api.uri = kraken_mock.url
+    assert api.query_private("DepositMethods", {"asset": "XBT"})["result"][0]["method"]
+    assert api.query_private("WithdrawMethods")["result"]
+    assert api.query_private("WithdrawAddresses")["result"] == []
+    assert api.query_private("ExportStatus", {"report": "trades"})["result"] == []
+    assert api.query_private("Ledgers")["result"] == {"ledger": {}, "count": 0}
+    assert api.query_private("ExportStatus", {"report": "x"})["error"] == [
+        "EGeneral:Invalid arguments:report"
+    ]
+    assert kraken_mock.state_changes() == []
+
+
+def test_unknown_private_method(kraken_mock):
+    res = client(kraken_mock, "trader").query_private("FlyToTheMoon")
+    assert res == {"error": [CAT.error("egeneral-unknown-method").string]}
+
+
+def test_every_catalog_endpoint_has_a_handler():
+    assert {e.name for e in CAT.endpoints} <= set(PRIVATE)
+
+
+@pytest.mark.parametrize("probe", CAT.probes, ids=lambda p: p.endpoint)
+def test_catalog_probes_change_nothing(kraken_mock, make_account, probe):
+    """Every probe answers (descr, a result or Unknown order) and changes no state."""
+    every = [p.id for p in CAT.permissions]
+    acc = make_account(permissions=every)
+    api = krakenex.API(acc.key, acc.secret)
+    api.uri = kraken_mock.url
+    res = api.query_private(probe.endpoint, dict(probe.params))
+    assert res["error"] in ([], [CAT.error("eorder-unknown-order").string]), res
+    assert kraken_mock.state_changes() == []
