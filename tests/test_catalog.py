@@ -1,0 +1,185 @@
+"""The packaged catalog loads and is consistent; bad catalog input is refused with a message
+that names the file, the entry and the field to fix."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kraken_doctor.catalog import Catalog, CatalogError, load_catalog
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return load_catalog()
+
+
+def _packaged_data() -> dict[str, Any]:
+    text = resources.files("kraken_doctor").joinpath("catalog.yml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@pytest.fixture
+def bad_catalog(tmp_path: Path) -> Callable[[Callable[[dict[str, Any]], None]], str]:
+    """Apply `change` to a copy of the packaged catalog, load it, return the error message."""
+
+    def load(change: Callable[[dict[str, Any]], None]) -> str:
+        data = _packaged_data()
+        change(data)
+        path = tmp_path / "catalog.yml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        with pytest.raises(CatalogError) as info:
+            load_catalog(path)
+        message = str(info.value)
+        assert message.startswith(f"{path}:"), message
+        return message
+
+    return load
+
+
+# -- the packaged catalog ---------------------------------------------------------------------
+
+
+def test_packaged_catalog_loads_with_every_section(cat: Catalog) -> None:
+    assert cat.permissions and cat.endpoints and cat.errors and cat.platforms
+    assert cat.probes and cat.rate_tiers and cat.env_vars.example_users
+
+
+def test_a_copy_of_the_packaged_file_loads_the_same(tmp_path: Path, cat: Catalog) -> None:
+    path = tmp_path / "catalog.yml"
+    path.write_text(yaml.safe_dump(_packaged_data(), allow_unicode=True), "utf-8")
+    assert load_catalog(path) == cat
+
+
+def test_every_permission_reference_resolves(cat: Catalog) -> None:
+    ids = {p.id for p in cat.permissions}
+    groups = {g.id for g in cat.permission_groups}
+    assert all(p.group in groups for p in cat.permissions)
+    for e in cat.endpoints:
+        assert set(e.needs.ids) <= ids, e.name
+        for d in e.disputed:
+            assert set(d.needs.ids) <= ids, e.name
+    names = {e.name for e in cat.endpoints}
+    assert all(p.endpoint in names for p in cat.probes)
+
+
+def test_every_related_error_resolves_to_another_entry(cat: Catalog) -> None:
+    for e in cat.errors:
+        for r in e.related:
+            assert cat.error(r) is not e, f"{e.slug} lists itself as related"
+
+
+def test_withdraw_is_forbidden_and_never_needed(cat: Catalog) -> None:
+    assert cat.permission("withdraw-funds").forbidden
+    assert not {p.id for p in cat.required_permissions} & {p.id for p in cat.forbidden_permissions}
+    assert "query-funds" in {p.id for p in cat.required_permissions}  # the bot's Balance call
+
+
+def test_slugs_follow_the_rule_and_are_unique(cat: Catalog) -> None:
+    for e in cat.errors:
+        assert e.slug == re.sub(r"[^a-z0-9]+", "-", e.string.lower()).strip("-"), e.string
+    assert len({e.slug for e in cat.errors}) == len(cat.errors)
+
+
+def test_spacing_variant_of_throttled_is_an_alias(cat: Catalog) -> None:
+    throttled = cat.error("eservice-throttled")
+    assert throttled.string == "EService: Throttled"
+    assert "EService:Throttled" in throttled.aliases
+
+
+def test_uncertain_errors_of_the_reference_are_marked(cat: Catalog) -> None:
+    for slug in [
+        "eaccount-invalid-permissions",
+        "eauth-account-temporary-disabled",
+        "esession-invalid-session",
+        "eapi-bad-request",
+        "egeneral-too-many-requests",
+        "eorder-trading-agreement-required",
+    ]:
+        assert cat.error(slug).uncertain, slug
+
+
+def test_env_var_names_follow_the_first_name_rule(cat: Catalog) -> None:
+    assert cat.env_vars.first_name("alice_example") == "ALICE"
+    assert cat.env_vars.first_name("solo") == "SOLO"
+    key, secret = cat.env_vars.for_user("bob_example")
+    assert "BOB" in key and "BOB" in secret and key != secret
+
+
+# -- bad input ------------------------------------------------------------------------------
+
+
+def test_unknown_key_names_entry_and_field(bad_catalog) -> None:
+    msg = bad_catalog(lambda d: d["permissions"][0].update(colour="red"))
+    assert "permissions[0] (id 'query-funds'), field 'colour'" in msg
+    assert "unknown field" in msg
+
+
+def test_missing_field_names_entry_and_field(bad_catalog) -> None:
+    msg = bad_catalog(lambda d: d["errors"][1].pop("meaning"))
+    assert "errors[1] (slug 'eapi-invalid-key'), field 'meaning'" in msg
+    assert "Field required" in msg
+
+
+def test_duplicate_permission_id(bad_catalog) -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["permissions"][1]["id"] = d["permissions"][0]["id"]
+
+    msg = bad_catalog(change)
+    assert "permissions id: duplicate 'query-funds'" in msg
+
+
+def test_duplicate_error_slug(bad_catalog) -> None:
+    def change(d: dict[str, Any]) -> None:
+        d["errors"][1]["slug"] = d["errors"][0]["slug"]
+
+    msg = bad_catalog(change)
+    assert "errors slug: duplicate 'egeneral-permission-denied'" in msg
+
+
+def test_endpoint_naming_an_unknown_permission(bad_catalog) -> None:
+    msg = bad_catalog(lambda d: d["endpoints"][0].update(needs={"all_of": ["query-fund"]}))
+    assert "endpoints[0] (name 'Balance'), field 'needs': unknown permission 'query-fund'" in msg
+
+
+def test_disputed_source_naming_an_unknown_permission(bad_catalog) -> None:
+    def change(d: dict[str, Any]) -> None:
+        tb = next(e for e in d["endpoints"] if e["name"] == "TradeBalance")
+        tb["disputed"][0]["needs"] = {"all_of": ["funds-query"]}
+
+    msg = bad_catalog(change)
+    assert "(name 'TradeBalance'), field 'disputed[0].needs': unknown permission" in msg
+
+
+def test_malformed_error_string(bad_catalog) -> None:
+    msg = bad_catalog(lambda d: d["errors"][0].update(string="Permission denied"))
+    assert "errors[0] (slug 'egeneral-permission-denied'), field 'string'" in msg
+    assert "'Permission denied' is not a Kraken error string" in msg
+
+
+def test_unknown_related_error(bad_catalog) -> None:
+    msg = bad_catalog(lambda d: d["errors"][0].update(related=["EAPI:No such error"]))
+    assert (
+        "errors[0] (slug 'egeneral-permission-denied'), field 'related': "
+        "unknown error 'EAPI:No such error'"
+    ) in msg
+
+
+def test_bad_slug_shape(bad_catalog) -> None:
+    msg = bad_catalog(lambda d: d["errors"][2].update(slug="EAPI Invalid Signature"))
+    assert "errors[2] (slug 'EAPI Invalid Signature'), field 'slug'" in msg
+
+
+def test_unreadable_file_and_bad_yaml(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="cannot read the catalog"):
+        load_catalog(tmp_path / "missing.yml")
+    broken = tmp_path / "broken.yml"
+    broken.write_text("site: [unclosed\n", "utf-8")
+    with pytest.raises(CatalogError, match=r"broken\.yml: not valid YAML"):
+        load_catalog(broken)

@@ -1,0 +1,284 @@
+"""The built site: a clean strict build, tables from the catalog, a page per error, every page
+in the navigation, working links, redirects and errors.json, and nothing fetched from elsewhere."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from kraken_doctor.catalog import Catalog, load_catalog
+from kraken_doctor.links import errors_index
+from sitebuild import PROJECT, Build, parse, site_build  # noqa: F401  (site_build: fixture)
+
+DOCS = PROJECT / "docs"
+GUIDE = "errors/egeneral-permission-denied/"
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def site(site_build: Build) -> Build:  # noqa: F811
+    assert site_build.returncode == 0, site_build.output
+    return site_build
+
+
+def text_of(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
+def tables(page_html: str) -> list[list[list[str]]]:
+    """Every table of a page as rows of cell texts (the header row first)."""
+    out = []
+    for table in re.findall(r"<table>(.*?)</table>", page_html, re.S):
+        rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        out.append(
+            [[text_of(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)] for r in rows]
+        )
+    return out
+
+
+def page_html(site: Build, path: str) -> str:
+    built = site.file_for(path)
+    assert built, f"{path} is not in the built site"
+    return built.read_text("utf-8")
+
+
+def doc_url(md: Path) -> str:
+    """The site path MkDocs gives a Markdown file (directory URLs)."""
+    rel = md.relative_to(DOCS).with_suffix("").as_posix()
+    if rel == "index" or rel.endswith("/index"):
+        return rel[: -len("index")]
+    return rel + "/"
+
+
+# -- the build ------------------------------------------------------------------------------
+
+
+def test_strict_build_is_clean(site_build: Build) -> None:  # noqa: F811
+    assert site_build.returncode == 0, site_build.output
+    problems = [ln for ln in site_build.output.splitlines() if re.match(r"\s*(WARNING|ERROR)", ln)]
+    assert not problems, "\n".join(problems)
+    print(f"\nstrict build: {site_build.seconds:.1f} s")
+
+
+# -- tables from the catalog ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [GUIDE, "guides/api-key-setup/", "reference/permissions/"])
+def test_permission_table_lists_the_catalog_in_order(site: Build, cat: Catalog, path: str) -> None:
+    found = [t for t in tables(page_html(site, path)) if "Permission on kraken.com" in t[0]]
+    assert len(found) == 1
+    header, *rows = found[0]
+    col = header.index("Permission on kraken.com")
+    verdict = header.index("The bot needs it?")
+    assert [r[col] for r in rows] == [p.label for p in cat.permissions]
+    assert [("❌" in r[verdict]) for r in rows] == [p.forbidden for p in cat.permissions]
+    assert [("✅" in r[verdict]) for r in rows] == [p.bot_needs for p in cat.permissions]
+
+
+def test_guide_checklist_and_quick_reference(site: Build, cat: Catalog) -> None:
+    page = page_html(site, GUIDE)
+    items = [text_of(li) for li in re.findall(r"<li>((?:✅|❌).*?)</li>", page, re.S)]
+    ticked = [re.search(r"Tick (.+?) (\(formerly|in )", i).group(1) for i in items if "✅" in i]
+    crossed = [
+        re.search(r"Leave off (.+?) (\(formerly|in )", i).group(1) for i in items if "❌" in i
+    ]
+    assert ticked == [p.label for p in cat.required_permissions]
+    assert crossed == [p.label for p in cat.forbidden_permissions]
+    quick = next(b for b in re.findall(r"<pre.*?</pre>", page, re.S) if "DO NOT enable" in b)
+    lines = [ln for ln in text_of(quick).splitlines() if ln.strip()]
+    assert [ln[0] for ln in lines] == ["✅"] * len(cat.required_permissions) + ["❌"] * len(
+        cat.forbidden_permissions
+    )
+
+
+def test_guide_has_every_fact_of_the_seed(site: Build, cat: Catalog) -> None:
+    text = text_of(page_html(site, GUIDE))
+    pd = cat.error("egeneral-permission-denied")
+    user = cat.env_vars.example_users[0]
+    assert f"Kraken connection test failed (USER:{user}): {pd.string}" in text
+    assert "Kraken connection test failed: Permission denied" in text
+    assert "KRAKEN PRO CONNECTED" in text and "Still failing?" in text
+    for platform in cat.platforms:
+        assert platform.restart.replace("`", "") in text
+    assert "Security note" in text and "Quick reference" in text
+    assert "Mac" not in text and "‚" not in text and "ü" not in text  # no mojibake
+
+
+def test_no_real_names_from_the_seed(site: Build) -> None:
+    for page in site.site.rglob("*.html"):
+        body = page.read_text("utf-8").casefold()
+        for name in ("daivon", "frazier", "tania", "gilbert"):
+            assert name not in body, f"{page}: {name}"
+
+
+def _without_jinja(text: str) -> str:
+    return re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", text, flags=re.S)
+
+
+def test_no_permission_label_typed_by_hand(cat: Catalog) -> None:
+    """Labels come from macros; multi-word labels may not appear at all, one-word labels
+    (Query, Withdraw, On...) not as a quoted or emphasised name."""
+    problems = []
+    for md in sorted(DOCS.rglob("*.md")):
+        text = _without_jinja(md.read_text("utf-8"))
+        for p in cat.permissions:
+            for label in p.all_labels:
+                if re.search(r"[\s&/]", label):
+                    hit = re.search(re.escape(label), text, re.I)
+                else:
+                    quoted = rf"(\*\*|[\"“'`]){re.escape(label)}(\*\*|[\"”'`])"
+                    hit = re.search(quoted, text)
+                if hit:
+                    problems.append(f"{md.relative_to(PROJECT)}: {label!r}")
+    assert not problems, problems
+
+
+def test_no_inline_python_that_is_not_an_include() -> None:
+    for md in DOCS.rglob("*.md"):
+        for block in re.findall(r"```python\n(.*?)```", md.read_text("utf-8"), re.S):
+            lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
+            assert lines and all(ln.startswith("--8<--") for ln in lines), md
+
+
+# -- pages, navigation, errors ---------------------------------------------------------------
+
+
+def test_every_page_is_in_the_nav(site: Build) -> None:
+    """Material renders the whole navigation in every page's primary sidebar."""
+    home = page_html(site, "")
+    sidebar = home.split("md-nav--primary", 1)[1].split("<article", 1)[0]
+    tags = [t for t in re.findall(r"<a\s[^>]*>", sidebar) if "md-nav__link" in t]
+    linked = {urljoin("/", re.search(r'href="([^"]*)"', t).group(1).split("#")[0]) for t in tags}
+    pages = {"/" + doc_url(md) for md in DOCS.rglob("*.md")}
+    missing = sorted(pages - linked)
+    assert not missing, missing
+
+
+def test_every_error_has_a_page_and_every_page_an_error(site: Build, cat: Catalog) -> None:
+    pages = {md.stem for md in (DOCS / cat.site.errors_path).glob("*.md")} - {"index"}
+    assert pages == {e.slug for e in cat.errors}
+    for e in cat.errors:
+        text = text_of(page_html(site, f"{cat.site.errors_path}{e.slug}/"))
+        assert e.string in text, e.slug
+
+
+def test_error_index_lists_every_error(site: Build, cat: Catalog) -> None:
+    page = page_html(site, cat.site.errors_path)
+    links = set(re.findall(r'href="([a-z0-9-]+)/"', page))
+    assert {e.slug for e in cat.errors} <= links
+
+
+def test_errors_json_is_the_links_index(site: Build) -> None:
+    published = json.loads(page_html(site, "errors.json"))
+    assert published == errors_index()
+
+
+def _site_path(site: Build, url: str) -> str:
+    base = load_catalog().site.base_url
+    assert url.startswith(base), url
+    return url[len(base) :]
+
+
+def _redirect_target(site: Build, source: str) -> str:
+    """Where the redirect page at site path `source` points, as a site path with anchor."""
+    page = page_html(site, source)
+    target = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', page).group(1)
+    return urljoin("/" + source, target).lstrip("/")
+
+
+def _check_target(site: Build, target: str) -> None:
+    path, _, anchor = target.partition("#")
+    built = site.file_for(path)
+    assert built, f"{target} does not exist"
+    if anchor:
+        assert anchor in parse(built).ids, f"{target}: no such anchor"
+
+
+def test_every_url_in_errors_json_and_every_short_link_exists(site: Build) -> None:
+    for spelling, record in errors_index().items():
+        page = _site_path(site, record["url"])
+        _check_target(site, page)
+        assert _redirect_target(site, _site_path(site, record["short_url"])) == page, spelling
+
+
+def test_every_redirect_target_exists(site: Build, cat: Catalog) -> None:
+    from mkdocs.config import load_config
+
+    static = load_config(str(PROJECT / "mkdocs.yml")).plugins["redirects"].config["redirect_maps"]
+    expected = {old: new for old, new in static.items()}
+    expected.update(
+        {
+            f"{cat.site.short_path}{e.slug}.md": f"{cat.site.errors_path}{e.slug}.md"
+            for e in cat.errors
+        }
+    )
+    redirects = [
+        p for p in site.site.rglob("*.html") if 'http-equiv="refresh"' in p.read_text("utf-8")
+    ]
+    assert len(redirects) == len(expected)
+    for old, new in expected.items():
+        path, _, anchor = new.partition("#")
+        target = _redirect_target(site, doc_url(DOCS / old))
+        assert target == doc_url(DOCS / path) + (f"#{anchor}" if anchor else ""), old
+        _check_target(site, target)
+
+
+# -- links and resources -------------------------------------------------------------------
+
+
+def test_no_broken_internal_link_or_anchor(site: Build) -> None:
+    base = load_catalog().site.base_url
+    prefix = site.url_prefix
+    broken: list[str] = []
+    checked = 0
+    cache: dict[Path, set[str]] = {}
+    for page in sorted(site.site.rglob("*.html")):
+        here = "/" + page.relative_to(site.site).as_posix()
+        for href in parse(page).hrefs:
+            if href.startswith(base):
+                href = "/" + href[len(base) :]
+            elif href.startswith(prefix):
+                href = "/" + href[len(prefix) :]
+            elif urlsplit(href).scheme or href.startswith("//"):
+                continue  # kraken.com, status.kraken.com: outside the site, by design
+            checked += 1
+            target = urlsplit(urljoin(here, href))
+            if not target.path and target.fragment:
+                target = urlsplit(here + "#" + target.fragment)
+            built = site.file_for(target.path)
+            if built is None:
+                broken.append(f"{here}: {href}")
+                continue
+            if target.fragment and built.suffix == ".html":
+                if built not in cache:
+                    cache[built] = parse(built).ids
+                ids = cache[built]
+                if target.fragment not in ids:
+                    broken.append(f"{here}: {href} (no anchor)")
+    assert not broken, "\n".join(broken)
+    assert checked > 20 * len(list(site.site.rglob("*.html")))  # the sidebars alone hold more
+
+
+def test_nothing_is_fetched_from_outside_the_site(site: Build) -> None:
+    outside = re.compile(r"^(https?:)?//", re.I)
+    problems = []
+    for page in site.site.rglob("*.html"):
+        for tag, url in parse(page).resources:
+            if outside.match(url):
+                problems.append(f"{page.relative_to(site.site)}: <{tag}> {url}")
+    for css in site.site.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text("utf-8")):
+            if outside.match(url):
+                problems.append(f"{css.relative_to(site.site)}: url({url})")
+        if "fonts.googleapis" in css.read_text("utf-8"):
+            problems.append(f"{css.relative_to(site.site)}: Google Fonts")
+    assert not problems, problems
