@@ -12,6 +12,7 @@ import requests
 
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock import Account, MockKraken, bot_permissions, sign
+from mock_client import client
 
 CAT = load_catalog()
 INVALID_KEY = CAT.error("eapi-invalid-key").string
@@ -20,25 +21,16 @@ INVALID_NONCE = CAT.error("eapi-invalid-nonce").string
 PERMISSION_DENIED = CAT.error("egeneral-permission-denied").string
 
 
-def client(srv: MockKraken, name: str) -> krakenex.API:
-    acc = srv.accounts[name]
-    api = krakenex.API(acc.key, acc.secret)
-    api.uri = srv.url
-    return api
-
-
 def test_unknown_key(kraken_mock):
     other = Account.generate("not-on-the-server", bot_permissions())
-    api = krakenex.API(other.key, other.secret)
-    api.uri = kraken_mock.url
+    api = client(kraken_mock, other)
     assert api.query_private("Balance") == {"error": [INVALID_KEY]}
     assert kraken_mock.audit[-1].key_name is None
 
 
 def test_wrong_secret(kraken_mock):
     trader = kraken_mock.accounts["trader"]
-    api = krakenex.API(trader.key, kraken_mock.accounts["user-bob"].secret)
-    api.uri = kraken_mock.url
+    api = client(kraken_mock, trader, kraken_mock.accounts["user-bob"].secret)
     assert api.query_private("Balance") == {"error": [INVALID_SIGNATURE]}
 
 
@@ -51,8 +43,7 @@ def test_key_and_secret_swapped(kraken_mock):
 
 def test_expired_key(kraken_mock, make_account):
     acc = make_account(permissions=["query-funds"], valid_until=int(time.time()) - 10)
-    api = krakenex.API(acc.key, acc.secret)
-    api.uri = kraken_mock.url
+    api = client(kraken_mock, acc)
     assert api.query_private("Balance") == {"error": [INVALID_KEY]}
 
 
@@ -158,8 +149,7 @@ def test_any_of_rule(kraken_mock, make_account):
     """CancelOrder needs modify-trades OR close-trades (catalog), AddOrderBatch needs both."""
     for perms in (["modify-trades"], ["close-trades"]):
         acc = make_account(permissions=perms)
-        api = krakenex.API(acc.key, acc.secret)
-        api.uri = kraken_mock.url
+        api = client(kraken_mock, acc)
         res = api.query_private("CancelOrder", {"txid": "OAAAAA-AAAAA-AAAAAA"})
         assert res == {"error": [CAT.error("eorder-unknown-order").string]}
         batch = api.query_private(
@@ -230,13 +220,11 @@ def test_signed_body_differs_from_sent_body(kraken_mock):
 def test_check_order_signature_before_nonce(kraken_mock):
     """A bad signature wins over a bad nonce: nonce-trap with a wrong secret says signature."""
     trap = kraken_mock.accounts["nonce-trap"]
-    api = krakenex.API(trap.key, kraken_mock.accounts["trader"].secret)
-    api.uri = kraken_mock.url
+    api = client(kraken_mock, trap, kraken_mock.accounts["trader"].secret)
     assert api.query_private("Balance") == {"error": [INVALID_SIGNATURE]}
 
 
 def test_nonce_checked_before_permission(kraken_mock, make_account):
     acc = make_account(permissions=[], last_nonce=10**19)
-    api = krakenex.API(acc.key, acc.secret)
-    api.uri = kraken_mock.url
+    api = client(kraken_mock, acc)
     assert api.query_private("Balance") == {"error": [INVALID_NONCE]}

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import krakenex
 import pytest
 
 from kraken_doctor.catalog import load_catalog
-from kraken_doctor.mock import MockKraken, bot_permissions
+from kraken_doctor.mock import bot_permissions
 from kraken_doctor.mock.endpoints import PRIVATE
+from mock_client import client, keyless
 
 CAT = load_catalog()
 
 
-def client(srv: MockKraken, name: str) -> krakenex.API:
-    acc = srv.accounts[name]
-    api = krakenex.API(acc.key, acc.secret)
-    api.uri = srv.url
-    return api
-
-
 def test_time_and_system_status(kraken_mock):
-    api = krakenex.API()
-    api.uri = kraken_mock.url
+    api = keyless(kraken_mock)
     t = api.query_public("Time")
     assert t["error"] == [] and isinstance(t["result"]["unixtime"], int)
     assert t["result"]["rfc1123"].endswith("+0000")
@@ -39,8 +31,7 @@ def test_time_and_system_status(kraken_mock):
     ],
 )
 def test_asset_pairs_have_minimums(kraken_mock, pair, name, ordermin):
-    api = krakenex.API()
-    api.uri = kraken_mock.url
+    api = keyless(kraken_mock)
     res = api.query_public("AssetPairs", {"pair": pair})
     info = res["result"][name]
     assert info["ordermin"] == ordermin
@@ -48,8 +39,7 @@ def test_asset_pairs_have_minimums(kraken_mock, pair, name, ordermin):
 
 
 def test_assets_ticker_and_unknown_pair(kraken_mock):
-    api = krakenex.API()
-    api.uri = kraken_mock.url
+    api = keyless(kraken_mock)
     assert "XXBT" in api.query_public("Assets")["result"]
     assert api.query_public("Assets", {"asset": "XBT,ETH"})["result"].keys() == {"XXBT", "XETH"}
     tick = api.query_public("Ticker", {"pair": "XBTUSD"})["result"]["XXBTZUSD"]
@@ -58,8 +48,7 @@ def test_assets_ticker_and_unknown_pair(kraken_mock):
 
 
 def test_unknown_public_method(kraken_mock):
-    api = krakenex.API()
-    api.uri = kraken_mock.url
+    api = keyless(kraken_mock)
     assert api.query_public("Nope") == {"error": [CAT.error("egeneral-unknown-method").string]}
 
 
@@ -77,8 +66,7 @@ def test_get_api_key_info(kraken_mock):
 
 def test_get_api_key_info_needs_no_permission(kraken_mock, make_account):
     acc = make_account(permissions=[])
-    api = krakenex.API(acc.key, acc.secret)
-    api.uri = kraken_mock.url
+    api = client(kraken_mock, acc)
     assert api.query_private("GetApiKeyInfo")["result"]["permissions"] == []
     assert api.query_private("Balance") == {
         "error": [CAT.error("egeneral-permission-denied").string]
@@ -213,8 +201,7 @@ def test_websocket_token_needs_its_permission(kraken_mock, make_account):
         "error": [CAT.error("egeneral-permission-denied").string]
     }
     acc = make_account(permissions=["create-ws-token"])
-    api = krakenex.API(acc.key, acc.secret)
-    api.uri = kraken_mock.url
+    api = client(kraken_mock, acc)
     res = api.query_private("GetWebSocketsToken")["result"]
     assert res["expires"] == 900 and len(res["token"]) > 20
 
@@ -223,8 +210,7 @@ def test_funding_and_export_endpoints(kraken_mock, make_account):
     acc = make_account(
         permissions=["query-funds", "add-funds", "withdraw-funds", "export-data", "query-ledger"]
     )
-    api = krakenex.API(acc.key, acc.secret)
-    api.uri = kraken_mock.url
+    api = client(kraken_mock, acc)
     assert api.query_private("DepositMethods", {"asset": "XBT"})["result"][0]["method"]
     assert api.query_private("WithdrawMethods")["result"]
     assert api.query_private("WithdrawAddresses")["result"] == []
@@ -250,8 +236,7 @@ def test_catalog_probes_change_nothing(kraken_mock, make_account, probe):
     """Every probe answers (descr, a result or Unknown order) and changes no state."""
     every = [p.id for p in CAT.permissions]
     acc = make_account(permissions=every)
-    api = krakenex.API(acc.key, acc.secret)
-    api.uri = kraken_mock.url
+    api = client(kraken_mock, acc)
     res = api.query_private(probe.endpoint, dict(probe.params))
     assert res["error"] in ([], [CAT.error("eorder-unknown-order").string]), res
     assert kraken_mock.state_changes() == []

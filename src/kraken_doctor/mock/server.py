@@ -88,7 +88,7 @@ class MockKraken:
         self.port = server.server_address[1]
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             daemon=True,
             name=f"kraken-mock-{self.port}",
         )

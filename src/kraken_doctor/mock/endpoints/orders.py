@@ -137,18 +137,16 @@ def check_order(spec: dict[str, Any], pair_text: str | None) -> dict[str, Any]:
 
 
 def check_market_mode(call: Call, order: dict[str, Any]) -> None:
-    """Refuse new orders the way a market in maintenance / cancel_only / post_only does."""
+    """In post_only mode (SystemStatus), only post-only limit orders are accepted.
+
+    The app refuses every order call in maintenance and new orders in cancel_only mode
+    before the handler runs; post_only depends on the order's flags, so it is checked here.
+    """
     key_name = call.account.name if call.account else None
     fault = call.faults.get("maintenance", key_name)
-    if not fault:
-        return
-    status = fault.opts["status"]
-    if status == "maintenance":
-        raise fail("UNAVAILABLE")
-    if status == "cancel_only":
-        raise fail("CANCEL_ONLY")
-    if status == "post_only" and "post" not in order["oflags"].split(","):
-        raise fail("POST_ONLY")
+    if fault and fault.opts["status"] == "post_only":
+        if "post" not in order["oflags"].split(","):
+            raise fail("POST_ONLY")
 
 
 def check_funds(call: Call, order: dict[str, Any]) -> None:
