@@ -1,0 +1,127 @@
+"""Does Kraken accept the key, its signature and its nonce? Read from the first private call.
+
+The first private call is GetApiKeyInfo (or, on servers without it, the first probe). Its
+error, if any, says which part of authentication failed. Invalid nonce gets one immediate
+retry with a fresh nonce: if that passes, another program is using the key right now; if it
+fails too, the key has seen larger nonces than ours and only a new key helps.
+"""
+
+from __future__ import annotations
+
+from kraken_doctor.catalog import Catalog
+from kraken_doctor.doctor.client import Answer
+from kraken_doctor.doctor.errors import (
+    INVALID_KEY,
+    INVALID_NONCE,
+    INVALID_SIGNATURE,
+    PERMISSION_DENIED,
+    classify,
+    finding_for,
+)
+from kraken_doctor.doctor.model import Finding
+from kraken_doctor.links import docs_url
+
+OTP_OPTION = "--otp"
+OTP_ENV = "KRAKEN_DOCTOR_OTP"
+
+
+def passed(key_hint: str) -> Finding:
+    return Finding(
+        "authentication",
+        "pass",
+        "authenticated",
+        f"Kraken accepted the key {key_hint}, its signature and its nonce.",
+    )
+
+
+def nonce_race(cat: Catalog) -> Finding:
+    return Finding(
+        "authentication",
+        "warn",
+        "nonce-race",
+        "Kraken refused the first nonce but accepted the next one: another program (or another "
+        "copy of the bot) is using this key at the same moment.",
+        "Give every bot, script and machine its own API key.",
+        docs_url("EAPI:Invalid nonce", cat),
+    )
+
+
+def nonce_trap(cat: Catalog, skew: float | None) -> Finding:
+    clock = ""
+    if skew is not None and skew > 1:
+        clock = f" This machine's clock is also {skew:.0f} s behind Kraken's; fix that first."
+    return Finding(
+        "authentication",
+        "fail",
+        "nonce-trap",
+        "Kraken refused two fresh nonces in a row (EAPI:Invalid nonce). This key has already "
+        "accepted a nonce larger than the current time in milliseconds: a program with larger "
+        "nonces (microseconds or nanoseconds, such as python-kraken-sdk or kraken-cli) used it, "
+        "or is using it now. A key's nonce can never be reset." + clock,
+        "Create a new API key for this bot only, and never use it from another program.",
+        docs_url("EAPI:Invalid nonce", cat),
+    )
+
+
+def interpret(ans: Answer, cat: Catalog, otp_given: bool, context: str) -> Finding:
+    """The finding for a private call's Kraken error (transport failures are handled elsewhere)."""
+    c = classify(ans.errors[0], cat)
+    url = docs_url(ans.errors[0], cat)
+    if c.slug == INVALID_KEY:
+        return Finding(
+            "authentication",
+            "fail",
+            INVALID_KEY,
+            f"Kraken does not know this API key (EAPI:Invalid key) {context}: it is mistyped, "
+            "deleted, expired, or a Futures key.",
+            "Check on kraken.com (Settings, then API) that the key exists; copy it again, or "
+            "create a new one.",
+            url,
+        )
+    if c.slug == INVALID_SIGNATURE:
+        if otp_given:
+            why = (
+                "the private key does not belong to this key, the one-time password is wrong "
+                "or expired, or the key has no 2FA and must not get one"
+            )
+            fix = (
+                "Copy the private key again; run again with a fresh code, or without "
+                f"{OTP_OPTION} if the key has no 2FA."
+            )
+        else:
+            why = (
+                "the private key does not belong to this key or is incomplete, or the key has "
+                "API 2FA and needs a one-time password on every call"
+            )
+            fix = (
+                "Copy the private key again. If the key has 2FA, run again with "
+                f"{OTP_OPTION} CODE (or {OTP_ENV}), and turn 2FA off for a bot's key."
+            )
+        return Finding(
+            "authentication",
+            "fail",
+            INVALID_SIGNATURE,
+            f"Kraken knows the key but not the signature (EAPI:Invalid signature) {context}: "
+            f"{why}.",
+            fix,
+            url,
+        )
+    if c.slug == PERMISSION_DENIED:
+        # GetApiKeyInfo needs no permission; users report this answer for 2FA keys without otp.
+        hint = (
+            f"the key probably has API 2FA: run again with {OTP_OPTION} CODE (or {OTP_ENV})"
+            if not otp_given
+            else "check that the key is active on kraken.com"
+        )
+        return Finding(
+            "authentication",
+            "fail",
+            "denied-without-permission",
+            f"Kraken answered EGeneral:Permission denied {context}, a call that needs no "
+            f"permission: {hint}.",
+            "Turn off API 2FA for the bot's key, or make the bot send the code.",
+            url,
+        )
+    if c.slug == INVALID_NONCE:
+        return nonce_trap(cat, None)
+    return finding_for("authentication", c, cat, context)

@@ -1,0 +1,288 @@
+"""`kraken-doctor check`: the guide's troubleshooting, step by step, for one or more accounts.
+
+Order: credentials and hygiene (no network), reachability (public calls, once), then per
+account authentication, permissions and danger, and the verdict. A step that fails stops the
+steps that depend on it, so every report ends with one clear thing to do.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kraken_doctor.catalog import Catalog, load_catalog
+from kraken_doctor.doctor import auth, credentials, danger, hygiene, permissions, reachability
+from kraken_doctor.doctor import verdict as verdict_mod
+from kraken_doctor.doctor.client import DEFAULT_TIMEOUT, Answer, KrakenClient
+from kraken_doctor.doctor.dotenv import read_dotenv
+from kraken_doctor.doctor.errors import INVALID_NONCE, UNKNOWN_METHOD, classify
+from kraken_doctor.doctor.model import (
+    AccountReport,
+    CallRecord,
+    CheckReport,
+    Finding,
+    key_hint,
+)
+
+ALL = "all"
+Progress = Callable[[str], None]
+
+
+@dataclass
+class CheckOptions:
+    """What to check and where; the defaults read the process environment and `./.env`."""
+
+    accounts: list[str] = field(default_factory=lambda: [credentials.MASTER])
+    environ: Mapping[str, str] | None = None
+    cwd: str | Path | None = None
+    api_url: str | None = None
+    otp: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    tier: str = "starter"
+    progress: Progress | None = None
+
+
+def _api_url(
+    cat: Catalog, opts: CheckOptions, environ: Mapping[str, str], dotenv: Mapping[str, str]
+) -> tuple[str, Finding | None]:
+    var = cat.env_vars.api_url
+    raw = opts.api_url
+    origin = "--url"
+    if raw is None:
+        found = credentials.lookup(var, environ, dotenv)
+        raw, origin = (found.value, found.name) if found.usable else (None, "")
+    if raw is None:
+        return cat.env_vars.default_api_url, None
+    url = raw.strip().rstrip("/")
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        return url, Finding(
+            "reachability",
+            "error",
+            "bad-api-url",
+            f"{origin} is not an http(s) URL like {cat.env_vars.default_api_url}.",
+            f"Fix {origin}, or unset it to use {cat.env_vars.default_api_url}.",
+            None,
+            var if origin == var else None,
+        )
+    return url, None
+
+
+def _accounts(
+    cat: Catalog, opts: CheckOptions, environ: Mapping[str, str], dotenv: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """(accounts to check, user ids known for the collision check)."""
+    cwd = opts.cwd or os.getcwd()
+    configured = credentials.users_in_config(cwd)
+    wanted: list[str] = []
+    for a in opts.accounts:
+        if a == ALL:
+            wanted.append(credentials.MASTER)
+            firsts = {cat.env_vars.first_name(u) for u in configured}
+            wanted.extend(configured)
+            wanted.extend(
+                u
+                for u in credentials.users_in_env(cat, environ, dotenv)
+                if cat.env_vars.first_name(u) not in firsts
+            )
+        else:
+            wanted.append(a)
+    seen: list[str] = []
+    for a in wanted:
+        if a not in seen:
+            seen.append(a)
+    users = [a for a in dict.fromkeys(configured + seen) if a != credentials.MASTER]
+    return seen, users
+
+
+class _Recorder:
+    """Records every call for the report and shows progress while calls run."""
+
+    def __init__(self, cat: Catalog, report: AccountReport | None, progress: Progress | None):
+        self.cat = cat
+        self.report = report
+        self.progress = progress
+        self.calls: list[CallRecord] = []
+
+    def __call__(self, method: str, ans: Answer | None) -> None:
+        if ans is None:
+            if self.progress:
+                self.progress(f"  {method} ...")
+            return
+        cost = 0
+        if ans.private:
+            try:
+                cost = self.cat.endpoint(method).cost
+            except KeyError:
+                cost = 1
+        rec = CallRecord(method, ans.private, ans.outcome, cost, ans.elapsed_ms)
+        self.calls.append(rec)
+        if self.report is not None:
+            self.report.calls.append(rec)
+        if self.progress:
+            self.progress(f"  {method}: {ans.outcome} ({ans.elapsed_ms:.0f} ms)")
+
+
+def _private_steps(
+    cat: Catalog,
+    rep: AccountReport,
+    client: KrakenClient,
+    opts: CheckOptions,
+    skew: float | None,
+    api_url_var: str,
+) -> None:
+    """Authentication, permissions and danger for one account whose values look right."""
+    context = "in answer to GetApiKeyInfo"
+    info = client.private("GetApiKeyInfo")
+    if info.errors and classify(info.errors[0], cat).slug == INVALID_NONCE:
+        info = client.private("GetApiKeyInfo")
+        if info.ok:
+            rep.add(auth.nonce_race(cat))
+        elif info.errors and classify(info.errors[0], cat).slug == INVALID_NONCE:
+            rep.add(auth.nonce_trap(cat, skew))
+            return
+    if info.failure:
+        rep.add(reachability.transport_finding(info, client.base_url, api_url_var))
+        return
+    key_info = None
+    tier = cat.tier(opts.tier)
+    if info.ok:
+        rep.add(auth.passed(rep.key_hint or "..."))
+        states, extra = permissions.from_key_info(info.result, cat)
+        rep.permission_method = "GetApiKeyInfo"
+        key_info = info.result
+        for f in extra:
+            rep.add(f)
+        if not states:
+            return
+    elif classify(info.errors[0], cat).slug == UNKNOWN_METHOD:
+        rep.add(
+            Finding(
+                "permissions",
+                "info",
+                "no-getapikeyinfo",
+                "This server has no GetApiKeyInfo (EGeneral:Unknown method); probing each "
+                "permission with calls that change nothing instead.",
+            )
+        )
+        budget = permissions.Budget(tier.max_counter, tier.decay_per_second)
+        budget.spend(cat.endpoint("GetApiKeyInfo").cost)
+        first: list[Answer] = []
+
+        def call(endpoint: str, params: dict[str, str]) -> Answer:
+            ans = client.private(endpoint, params)
+            first.append(ans)
+            return ans
+
+        run = permissions.run_probes(call, cat, budget)
+        rep.permission_method = "probes"
+        if run.stopped is not None:
+            stop = run.stopped
+            if stop.failure:
+                rep.add(reachability.transport_finding(stop, client.base_url, api_url_var))
+            else:
+                where = f"in answer to {stop.method}"
+                rep.add(auth.interpret(stop, cat, bool(opts.otp), where))
+            return
+        if first:
+            rep.add(auth.passed(rep.key_hint or "..."))
+        states = run.states
+    else:
+        rep.add(auth.interpret(info, cat, bool(opts.otp), context))
+        return
+    rep.permissions = dict(states)
+    for f in permissions.findings(states, cat, rep.permission_method or ""):
+        rep.add(f)
+    for f in danger.check(states, key_info, cat):
+        rep.add(f)
+    rep.checklist = verdict_mod.checklist(states, cat)
+
+
+def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) -> CheckReport:
+    """Run every step for the selected accounts. Never raises for bad input or bad servers."""
+    opts = opts or CheckOptions()
+    cat = catalog or load_catalog()
+    environ = os.environ if opts.environ is None else opts.environ
+    dotenv, env_file = read_dotenv(opts.cwd or os.getcwd())
+    api_url, bad_url = _api_url(cat, opts, environ, dotenv)
+    report = CheckReport(api_url)
+    if bad_url:
+        report.findings.append(bad_url)
+        return report
+    names, users = _accounts(cat, opts, environ, dotenv)
+    collisions = hygiene.first_name_collisions(cat.env_vars, users)
+    ready: list[tuple[AccountReport, credentials.Credentials]] = []
+    for name in names:
+        if not credentials.valid_user_id(name):
+            report.findings.append(
+                Finding(
+                    "credentials",
+                    "error",
+                    "bad-account",
+                    f"{name[:40]!r} is not an account name: use master, all, or a user id such as "
+                    f"{cat.env_vars.example_users[0]}.",
+                    "Pass --account master, --account all or --account <user_id>.",
+                )
+            )
+            continue
+        creds = credentials.resolve(cat, name, environ, dotenv)
+        rep = AccountReport(
+            name,
+            creds.key.name,
+            creds.secret.name,
+            None,
+            creds.source if creds.key.source else None,
+        )
+        report.accounts.append(rep)
+        for f in credentials.check(cat, creds, env_file):
+            rep.add(f)
+        for ids, f in collisions:
+            if name in ids:
+                rep.add(f)
+        if rep.has("fail"):
+            continue
+        rep.key_hint = key_hint(creds.key.value or "")
+        for f in hygiene.check(cat, creds):
+            rep.add(f)
+        if not rep.has("fail"):
+            ready.append((rep, creds))
+    for f in hygiene.shared_keys((r.account, c.key.name, c.key.value or "") for r, c in ready):
+        for r, _ in ready:
+            if f.message.startswith(f"{r.key_variable} ({r.account})"):
+                r.add(f)
+    if ready:
+        progress = opts.progress
+        if progress:
+            progress(f"Checking {api_url} ...")
+        rec = _Recorder(cat, None, progress)
+        public = KrakenClient(api_url, timeout=opts.timeout, observer=rec)
+        try:
+            reach, skew = reachability.check(public, cat, cat.env_vars.api_url)
+        finally:
+            public.close()
+        for rep, creds in ready:
+            rep.calls.extend(rec.calls)
+            for f in reach:
+                rep.add(f)
+            if any(f.status == "error" for f in reach):
+                continue
+            if progress:
+                progress(f"Account {rep.account} (key {rep.key_hint}):")
+            client = KrakenClient(
+                api_url,
+                (creds.key.value or "").strip(),
+                (creds.secret.value or "").strip(),
+                otp=opts.otp,
+                timeout=opts.timeout,
+                observer=_Recorder(cat, rep, progress),
+            )
+            try:
+                _private_steps(cat, rep, client, opts, skew, cat.env_vars.api_url)
+            finally:
+                client.close()
+    for rep in report.accounts:
+        rep.exit_code = verdict_mod.exit_code(rep)
+    return report

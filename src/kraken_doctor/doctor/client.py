@@ -1,0 +1,258 @@
+"""A small signed Kraken REST client that tells transport failures apart.
+
+The doctor cannot use krakenex: it needs to know *why* a call failed (a CDN error page, a
+timeout, a DNS or TLS failure, a dropped connection) instead of getting an exception, and it
+must never end in a traceback. Nonces are milliseconds, made strictly increasing: the same
+size krakenex (the bot's library) uses, so running the doctor can never push the key's nonce
+above what the bot sends next, which would lock the bot out (the "larger nonce" trap).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+DEFAULT_TIMEOUT = 10.0
+USER_AGENT = "kraken-doctor (+https://github.com/kraken-doctor/kraken-doctor)"
+
+
+@dataclass
+class Failure:
+    """Why no Kraken answer arrived. `kind` is stable (JSON); `detail` is for people."""
+
+    kind: str
+    detail: str
+    status: int | None = None
+
+
+@dataclass
+class Answer:
+    method: str
+    private: bool
+    result: Any = None
+    errors: list[str] = field(default_factory=list)
+    failure: Failure | None = None
+    status: int | None = None
+    elapsed_ms: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None and not self.errors
+
+    @property
+    def outcome(self) -> str:
+        """One short word or the Kraken error, for call logs."""
+        if self.failure:
+            return f"transport:{self.failure.kind}"
+        return self.errors[0] if self.errors else "ok"
+
+
+class MillisecondNonce:
+    """Unix time in milliseconds, bumped by one when the clock has not moved on."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last = 0
+
+    def __call__(self) -> int:
+        with self._lock:
+            self._last = max(int(time.time() * 1000), self._last + 1)
+            return self._last
+
+
+def sign(secret: str, path: str, nonce: int, body: str) -> str:
+    """Kraken's API-Sign: base64(HMAC-SHA512(path + SHA256(nonce + body), b64decode(secret)))."""
+    inner = hashlib.sha256(str(nonce).encode() + body.encode()).digest()
+    mac = hmac.new(base64.b64decode(secret, validate=True), path.encode() + inner, hashlib.sha512)
+    return base64.b64encode(mac.digest()).decode()
+
+
+def _chain(exc: BaseException) -> str:
+    """The text of an exception and everything it wraps (urllib3 hides the real cause)."""
+    parts = []
+    seen: set[int] = set()
+    node: BaseException | None = exc
+    while node is not None and id(node) not in seen:
+        seen.add(id(node))
+        parts.append(f"{type(node).__name__}: {node}")
+        node = node.__cause__ or node.__context__
+    for arg in getattr(exc, "args", ()):
+        parts.append(f"{type(arg).__name__}: {arg}")
+        reason = getattr(arg, "reason", None)
+        if reason is not None:
+            parts.append(f"{type(reason).__name__}: {reason}")
+    return " | ".join(parts)
+
+
+def classify_exception(exc: BaseException) -> Failure:
+    """Name a transport failure in words a bot operator can act on."""
+    text = _chain(exc)
+    low = text.lower()
+    if isinstance(exc, requests.exceptions.SSLError) or "ssl" in low or "certificate" in low:
+        return Failure(
+            "tls", "the TLS (HTTPS) handshake failed: a proxy, an old CA bundle or a wrong clock"
+        )
+    if isinstance(exc, requests.exceptions.Timeout) or "timed out" in low:
+        return Failure("timeout", "no answer before the timeout")
+    if isinstance(exc, requests.exceptions.InvalidHeader):
+        return Failure(
+            "bad-header", "the key cannot be sent as an HTTP header (spaces or line breaks)"
+        )
+    if isinstance(
+        exc,
+        requests.exceptions.MissingSchema
+        | requests.exceptions.InvalidSchema
+        | requests.exceptions.InvalidURL,
+    ):
+        return Failure("bad-url", "the API URL is not a valid http(s) URL")
+    if any(
+        s in low
+        for s in (
+            "nameresolution",
+            "gaierror",
+            "name or service not known",
+            "failed to resolve",
+            "nodename nor servname",
+            "temporary failure in name resolution",
+            "no address associated",
+        )
+    ):
+        return Failure("dns", "the host name could not be resolved (DNS)")
+    if "refused" in low:
+        return Failure("refused", "the server refused the connection (nothing listens there)")
+    if any(
+        s in low
+        for s in (
+            "remotedisconnected",
+            "connection aborted",
+            "connectionreset",
+            "reset by peer",
+            "protocolerror",
+            "chunkedencodingerror",
+            "incompleteread",
+            "badstatusline",
+            "connection broken",
+        )
+    ):
+        return Failure("dropped", "the connection was closed before a complete answer arrived")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return Failure("connection", "the connection failed")
+    return Failure("transport", f"the request failed ({type(exc).__name__})")
+
+
+def _looks_html(resp: requests.Response, text: str) -> bool:
+    ctype = resp.headers.get("content-type", "").lower()
+    head = text.lstrip()[:200].lower()
+    return "html" in ctype or head.startswith("<!doctype html") or head.startswith("<html")
+
+
+def interpret(method: str, private: bool, resp: requests.Response) -> Answer:
+    """Turn an HTTP response into Kraken's `error`/`result`, or a named failure."""
+    ans = Answer(method, private, status=resp.status_code)
+    try:
+        text = resp.text
+    except Exception as exc:  # a broken encoding or stream: say so, never crash
+        ans.failure = classify_exception(exc)
+        return ans
+    try:
+        data = json.loads(text) if text.strip() else None
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("error"), list):
+        ans.errors = [str(e) for e in data["error"] if str(e).strip()]
+        ans.result = data.get("result")
+        if resp.status_code == 200 or ans.errors:
+            return ans
+    html = _looks_html(resp, text)
+    if resp.status_code != 200:
+        page = "an HTML page (a CDN or proxy error page)" if html else "no Kraken answer"
+        kind = "http-5xx" if resp.status_code >= 500 else "http-status"
+        ans.failure = Failure(kind, f"HTTP {resp.status_code} with {page}", resp.status_code)
+    elif html:
+        ans.failure = Failure("html-page", "an HTML page instead of Kraken's JSON", 200)
+    else:
+        what = "not JSON" if data is None else "JSON without Kraken's 'error' list"
+        ans.failure = Failure("not-kraken", f"an answer that is {what}", 200)
+    return ans
+
+
+Observer = Callable[[str, Answer | None], None]
+
+
+class KrakenClient:
+    """Public (GET) and signed private (POST) calls against `base_url`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        key: str = "",
+        secret: str = "",
+        otp: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        observer: Observer | None = None,
+        nonce: Callable[[], int] | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._key = key
+        self._secret = secret
+        self._otp = otp
+        self.timeout = timeout
+        self._observer = observer
+        self._nonce = nonce or MillisecondNonce()
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = USER_AGENT
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __repr__(self) -> str:  # never the key or the secret
+        return f"KrakenClient({self.base_url!r})"
+
+    def _send(self, method: str, private: bool, params: dict[str, str]) -> Answer:
+        if self._observer:
+            self._observer(method, None)
+        started = time.perf_counter()
+        try:
+            if private:
+                path = f"/0/private/{method}"
+                nonce = self._nonce()
+                fields = {"nonce": str(nonce), **params}
+                if self._otp:
+                    fields["otp"] = self._otp
+                body = urllib.parse.urlencode(fields)
+                headers = {
+                    "API-Key": self._key,
+                    "API-Sign": sign(self._secret, path, nonce, body),
+                    "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                }
+                resp = self._session.post(
+                    self.base_url + path, data=body, headers=headers, timeout=self.timeout
+                )
+            else:
+                resp = self._session.get(
+                    f"{self.base_url}/0/public/{method}", params=params, timeout=self.timeout
+                )
+            with resp:
+                ans = interpret(method, private, resp)
+        except Exception as exc:  # every transport failure becomes a diagnosis
+            ans = Answer(method, private, failure=classify_exception(exc))
+        ans.elapsed_ms = (time.perf_counter() - started) * 1000
+        if self._observer:
+            self._observer(method, ans)
+        return ans
+
+    def public(self, method: str, params: dict[str, str] | None = None) -> Answer:
+        return self._send(method, False, dict(params or {}))
+
+    def private(self, method: str, params: dict[str, str] | None = None) -> Answer:
+        return self._send(method, True, dict(params or {}))

@@ -1,0 +1,80 @@
+"""What a Kraken error means for the check: a problem to fix, or a reason it could not run.
+
+The sorting is by the catalog's error entries (slug and category), so a Kraken string is
+never typed here; the message quotes the error as the server sent it, with the catalog's
+meaning and the URL of its page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kraken_doctor.catalog import Catalog, KrakenErrorEntry
+from kraken_doctor.doctor.model import Finding, Step
+from kraken_doctor.links import docs_url, find_error
+
+#: errors that mean "try again later": the check could not run, nothing to fix in the key
+_TEMPORARY_CATEGORIES = {"rate-limit", "service"}
+_TEMPORARY_SLUGS = {
+    "egeneral-temporary-lockout",
+    "egeneral-internal-error",
+    "egeneral-too-many-requests",
+    "eauth-rate-limit-exceeded",
+    "eauth-too-many-requests",
+}
+PERMISSION_DENIED = "egeneral-permission-denied"
+UNKNOWN_METHOD = "egeneral-unknown-method"
+INVALID_NONCE = "eapi-invalid-nonce"
+INVALID_SIGNATURE = "eapi-invalid-signature"
+INVALID_KEY = "eapi-invalid-key"
+
+
+@dataclass
+class Classified:
+    error: str
+    entry: KrakenErrorEntry | None
+
+    @property
+    def slug(self) -> str | None:
+        return self.entry.slug if self.entry else None
+
+    @property
+    def temporary(self) -> bool:
+        e = self.entry
+        return bool(e and (e.category in _TEMPORARY_CATEGORIES or e.slug in _TEMPORARY_SLUGS))
+
+    @property
+    def order_or_argument(self) -> bool:
+        """An answer given after the permission check passed (Kraken checks permissions first)."""
+        e = self.entry
+        if e is None:
+            return self.error.startswith("EOrder:")
+        return e.category == "order" or e.slug.startswith("egeneral-invalid-arguments")
+
+
+def classify(error: str, cat: Catalog) -> Classified:
+    return Classified(error, find_error(error, cat))
+
+
+def finding_for(step: Step, c: Classified, cat: Catalog, context: str = "") -> Finding:
+    """A finding for an unexpected Kraken error: fail if the key needs fixing, else error."""
+    entry = c.entry
+    status = "error" if c.temporary or entry is None else "fail"
+    where = f" {context}" if context else ""
+    if entry is None:
+        return Finding(
+            step,
+            "error",
+            "unknown-error",
+            f"Kraken answered {c.error!r}{where}, an error the doctor does not know.",
+            f'Run: kraken-doctor explain "{c.error}"',
+            docs_url(c.error, cat),
+        )
+    return Finding(
+        step,
+        status,
+        entry.slug,
+        f"Kraken answered {c.error}{where}: {entry.meaning}",
+        entry.fix[0],
+        docs_url(entry.string, cat),
+    )

@@ -1,0 +1,218 @@
+"""Render a check for people (a checklist; colour only on a terminal) or for machines (JSON).
+
+Colour follows the NO_COLOR convention (https://no-color.org): any non-empty NO_COLOR turns
+it off, and it is never used when the output is not a terminal. The JSON layout is described
+by `JSON_SCHEMA` (JSON Schema draft 2020-12) and on the doctor's docs page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from collections.abc import Mapping
+from typing import IO, Any
+
+from kraken_doctor.doctor.model import (
+    EXIT_COULD_NOT_RUN,
+    EXIT_OK,
+    STEPS,
+    AccountReport,
+    CheckReport,
+    Finding,
+)
+
+WIDTH = 100
+_TAGS = {
+    "pass": ("  ok", "32"),
+    "info": ("info", "2"),
+    "warn": ("WARN", "33"),
+    "fail": ("FAIL", "1;31"),
+    "error": (" ERR", "35"),
+    "skip": ("skip", "2"),
+}
+_ACTIONS = {
+    "tick": ("[ ] tick  ", "32"),
+    "untick": ("[x] untick", "1;31"),
+    "check": ("[?] look  ", "33"),
+}
+RESULT = {
+    EXIT_OK: "all well",
+    1: "problems found",
+    EXIT_COULD_NOT_RUN: "the check could not run to the end",
+}
+
+
+def is_terminal(stream: IO[str] | None) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def use_color(stream: IO[str] | None, environ: Mapping[str, str] | None = None) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set to something."""
+    env = os.environ if environ is None else environ
+    return not env.get("NO_COLOR", "") and is_terminal(stream)
+
+
+class _Paint:
+    def __init__(self, on: bool) -> None:
+        self.on = on
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.on else text
+
+
+def _wrap(text: str, indent: int) -> list[str]:
+    pad = " " * indent
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=pad, subsequent_indent=pad, break_on_hyphens=False
+    ) or [pad]
+
+
+def _finding_lines(f: Finding, paint: _Paint) -> list[str]:
+    tag, code = _TAGS[f.status]
+    head = f"  {paint(tag, code)}  {f.step:<16}"
+    body = _wrap(f.message, 24)
+    lines = [head + body[0][24:]] + body[1:]
+    if f.fix and f.status in ("fail", "warn", "error", "info"):
+        lines += _wrap(f"fix: {f.fix}", 24)
+    if f.url and f.status in ("fail", "warn", "error"):
+        lines.append(" " * 24 + f"docs: {f.url}")
+    return lines
+
+
+def _account_lines(rep: AccountReport, paint: _Paint) -> list[str]:
+    key = f"key {rep.key_hint}" if rep.key_hint else "no key"
+    where = f", {rep.key_variable}" if rep.key_variable else ""
+    src = f" from {rep.source}" if rep.source else ""
+    lines = [paint(f"Account {rep.account} ({key}{where}{src})", "1")]
+    order = {s: i for i, s in enumerate(STEPS)}
+    for f in sorted(rep.findings, key=lambda f: order[f.step]):
+        lines += _finding_lines(f, paint)
+    if rep.checklist:
+        lines += ["", "  What to change on kraken.com (Settings, then API, then Edit on this key):"]
+        for item in rep.checklist:
+            tag, code = _ACTIONS[item.action]
+            old = f' (formerly "{item.old_labels[0]}")' if item.old_labels else ""
+            lines.append(f"    {paint(tag, code)}  {item.group} > {item.label}{old}")
+        urls = list(dict.fromkeys(i.url for i in rep.checklist))
+        lines.append("    Save the key, wait a minute, then restart the bot.")
+        lines += [f"    docs: {u}" for u in urls]
+    if rep.calls:
+        public = sum(1 for c in rep.calls if not c.private)
+        lines += [
+            "",
+            f"  Calls: {public} public, {rep.private_calls} private "
+            f"({rep.counter_points} REST counter point{'' if rep.counter_points == 1 else 's'}"
+            + (
+                f", permissions read with {rep.permission_method})"
+                if rep.permission_method
+                else ")"
+            ),
+        ]
+    return lines
+
+
+def render_text(report: CheckReport, color: bool = False) -> str:
+    """The human report: one block per account, then the overall result."""
+    paint = _Paint(color)
+    lines = [paint(f"Kraken Doctor: checking {report.api_url}", "1"), ""]
+    for f in report.findings:
+        lines += _finding_lines(f, paint)
+    if report.findings:
+        lines.append("")
+    for rep in report.accounts:
+        lines += _account_lines(rep, paint) + [""]
+    code = report.exit_code
+    word = RESULT.get(code, "problems found")
+    colour = "32" if code == EXIT_OK else "1;31" if code == 1 else "35"
+    lines.append(paint(f"Result: {word} (exit {code}).", colour))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: CheckReport) -> str:
+    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def render(report: CheckReport, as_json: bool = False, color: bool = False) -> str:
+    return render_json(report) if as_json else render_text(report, color)
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": props,
+        "required": required if required is not None else list(props),
+        "additionalProperties": False,
+    }
+
+
+_NSTR = {"type": ["string", "null"]}
+_FINDING = _obj(
+    {
+        "step": {"enum": list(STEPS)},
+        "status": {"enum": list(_TAGS)},
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "fix": _NSTR,
+        "url": _NSTR,
+        "variable": _NSTR,
+    }
+)
+_CALL = _obj(
+    {
+        "method": {"type": "string"},
+        "private": {"type": "boolean"},
+        "outcome": {"type": "string"},
+        "cost": {"type": "integer"},
+        "elapsed_ms": {"type": "number"},
+    }
+)
+_ITEM = _obj(
+    {
+        "action": {"enum": list(_ACTIONS)},
+        "permission": {"type": "string"},
+        "label": {"type": "string"},
+        "group": {"type": "string"},
+        "old_labels": {"type": "array", "items": {"type": "string"}},
+        "reason": {"type": "string"},
+        "url": {"type": "string"},
+    }
+)
+_ACCOUNT = _obj(
+    {
+        "account": {"type": "string"},
+        "key_variable": _NSTR,
+        "secret_variable": _NSTR,
+        "key_hint": _NSTR,
+        "source": _NSTR,
+        "exit_code": {"enum": [0, 1, 2]},
+        "permission_method": {"enum": ["GetApiKeyInfo", "probes", None]},
+        "permissions": {
+            "type": "object",
+            "additionalProperties": {"enum": ["granted", "missing", "unknown"]},
+        },
+        "findings": {"type": "array", "items": _FINDING},
+        "checklist": {"type": "array", "items": _ITEM},
+        "calls": {"type": "array", "items": _CALL},
+        "private_calls": {"type": "integer"},
+        "counter_points": {"type": "integer"},
+    }
+)
+#: what `kraken-doctor check --json` prints (also `kraken-doctor check --json-schema`)
+JSON_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "kraken-doctor check --json",
+    **_obj(
+        {
+            "schema_version": {"const": 1},
+            "tool": {"const": "kraken-doctor"},
+            "api_url": {"type": "string"},
+            "exit_code": {"enum": [0, 1, 2]},
+            "findings": {"type": "array", "items": _FINDING},
+            "accounts": {"type": "array", "items": _ACCOUNT},
+        }
+    ),
+}
