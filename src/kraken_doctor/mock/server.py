@@ -12,7 +12,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import (
+    BaseWSGIServer,
+    WSGIRequestHandler,
+    get_sockaddr,
+    make_server,
+    select_address_family,
+)
 
 from kraken_doctor.mock.accounts import Account, demo_accounts
 from kraken_doctor.mock.app import KrakenApp
@@ -79,9 +85,24 @@ class MockKraken:
         if self._server is not None:
             return self
         self._stopping.clear()
-        server = make_server(
-            self.host, self.port, self.app, threaded=True, request_handler=_QuietHandler
-        )
+        # Bind here, not in werkzeug: werkzeug reports a busy port with sys.exit(1); we want
+        # an OSError the caller can turn into a clear message.
+        family = select_address_family(self.host, self.port)
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(get_sockaddr(self.host, self.port, family))
+            sock.listen(128)
+            server = make_server(
+                self.host,
+                self.port,
+                self.app,
+                threaded=True,
+                request_handler=_QuietHandler,
+                fd=sock.fileno(),
+            )
+        finally:
+            sock.close()  # werkzeug holds its own duplicate of the descriptor
         server.kd_connections = set()  # type: ignore[attr-defined]
         server.kd_lock = threading.Lock()  # type: ignore[attr-defined]
         self._server = server
