@@ -149,6 +149,14 @@ def test_no_inline_python_that_is_not_an_include() -> None:
             assert lines and all(ln.startswith("--8<--") for ln in lines), md
 
 
+def test_every_snippet_is_included_in_a_page() -> None:
+    included = set()
+    for md in DOCS.rglob("*.md"):
+        included |= set(re.findall(r'--8<-- "([^":]+)', md.read_text("utf-8")))
+    snippets = {p.name for p in (PROJECT / "snippets").glob("*.py")}
+    assert snippets <= included, sorted(snippets - included)
+
+
 # -- pages, navigation, errors ---------------------------------------------------------------
 
 
@@ -251,6 +259,9 @@ def test_no_broken_internal_link_or_anchor(site: Build) -> None:
             elif urlsplit(href).scheme or href.startswith("//"):
                 continue  # kraken.com, status.kraken.com: outside the site, by design
             checked += 1
+            if "//" in urlsplit(href).path:
+                broken.append(f"{here}: {href} (double slash)")
+                continue
             target = urlsplit(urljoin(here, href))
             if not target.path and target.fragment:
                 target = urlsplit(here + "#" + target.fragment)
@@ -282,3 +293,9 @@ def test_nothing_is_fetched_from_outside_the_site(site: Build) -> None:
         if "fonts.googleapis" in css.read_text("utf-8"):
             problems.append(f"{css.relative_to(site.site)}: Google Fonts")
     assert not problems, problems
+
+
+def test_404_page_offers_search_and_the_error_index(site: Build, cat: Catalog) -> None:
+    page = page_html(site, "404.html")
+    assert f'href="{site.url_prefix}{cat.site.errors_path}">Open the error index' in page
+    assert 'data-md-component="search"' in page
