@@ -42,6 +42,9 @@ RETRY_ADVICE: dict[str, str] = {
 #: Error categories the bot's connection test (a private Balance call) can run into.
 CONNECTION_TEST_CATEGORIES = {"auth", "general", "rate-limit", "service"}
 
+#: The page that shows how to run the bot's connection test by hand.
+CONNECTION_TEST_PAGE = "guides/connection-check.md#by-hand"
+
 #: The bot's log line when its connection test fails (nija-bot.md section 3).
 CONNECTION_FAILED = "❌ Kraken connection test failed ({label}): {error}"
 LOG_PREFIX = "2026-01-10 11:47:26 | ERROR | "
@@ -298,7 +301,15 @@ def error_sections(cat: Catalog, entry: KrakenErrorEntry, page: str | None) -> s
     parts.append(
         "## Fix it { #fix }\n\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(entry.fix, 1))
     )
-    parts.append(f"## Check the fix {{ #verify }}\n\n{entry.verify}")
+    verify = entry.verify
+    if entry.category in CONNECTION_TEST_CATEGORIES:
+        test = relative(CONNECTION_TEST_PAGE, page)
+        verify += (
+            f"\n\nTo see what the bot will see, run the [connection test]({test}) with the "
+            "bot's variables: it makes the bot's first call and prints either the bot's "
+            "connected block or this error with a link to its fix."
+        )
+    parts.append(f"## Check the fix {{ #verify }}\n\n{verify}")
     parts.append(f"## Should the bot retry? {{ #retry }}\n\n{RETRY_ADVICE[entry.retry]}")
     if entry.related:
         parts.append("## Related errors { #related }\n\n" + related_list(cat, entry, page))
