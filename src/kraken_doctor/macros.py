@@ -49,7 +49,7 @@ CONNECTION_TEST_PAGE = "guides/connection-check.md#by-hand"
 CONNECTION_FAILED = "❌ Kraken connection test failed ({label}): {error}"
 LOG_PREFIX = "2026-01-10 11:47:26 | ERROR | "
 
-MASTER_NOTE = "The bot's own account, the one that trades first."
+MASTER_NOTE = "The bot operator's own account."
 
 TICK = "✅"
 CROSS = "❌"
