@@ -6,7 +6,7 @@ EAPI:Invalid nonce. Use NonceSafeAPI wherever you would use krakenex.API.
 
 Usage (a demo that fires Balance calls from several threads at once):
     python nonce_safe_client.py                                   # the master account
-    python nonce_safe_client.py --user alice_example --threads 8 --calls 40
+    python nonce_safe_client.py --user alice_example --threads 8 --calls 12
 """
 
 import argparse
@@ -72,23 +72,28 @@ def credentials(user_id: str | None) -> tuple[str, str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Fire Balance calls from many threads.")
     parser.add_argument("--user", metavar="USER_ID", help="a user id (default: the master)")
-    parser.add_argument("--threads", type=int, default=4, help="threads (default 4)")
-    parser.add_argument("--calls", type=int, default=20, help="calls in all (default 20)")
+    parser.add_argument("--threads", type=int, default=5, help="threads (default 5)")
+    parser.add_argument("--calls", type=int, default=10, help="calls in all (default 10)")
     args = parser.parse_args()
     key, secret, label = credentials(args.user)
 
     # --8<-- [start:demo]
     api = NonceSafeAPI(key, secret)
     api.uri = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
-    print(f"{args.calls} Balance calls from {args.threads} threads ({label}, key …{key[-4:]})")
     try:
-        with ThreadPoolExecutor(max_workers=args.threads) as pool:
-            replies = list(
-                pool.map(lambda _: api.query_private("Balance", timeout=30), range(args.calls))
+        first = api.query_private("Balance", timeout=30)  # one call first: is the key OK?
+        if first["error"]:
+            sys.exit(
+                f"❌ {first['error'][0]} (so no calls were fired): {docs_url(first['error'][0])}"
             )
+        print(f"{args.calls} Balance calls from {args.threads} threads ({label}, key …{key[-4:]})")
+        with ThreadPoolExecutor(max_workers=args.threads) as pool:
+            calls = [
+                pool.submit(api.query_private, "Balance", timeout=30) for _ in range(args.calls)
+            ]
+            outcomes = Counter(", ".join(c.result()["error"]) or "ok" for c in calls)
     except OSError as exc:  # requests' errors: refused, timeout, HTTP 5xx, not JSON
         sys.exit(f"⚠️  Could not reach Kraken at {api.uri} ({type(exc).__name__}).")
-    outcomes = Counter(", ".join(reply["error"]) or "ok" for reply in replies)
     print(f"  {outcomes.pop('ok', 0)} succeeded")
     for error, count in outcomes.items():
         print(f"  {count} failed with {error}: {docs_url(error)}")

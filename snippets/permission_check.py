@@ -146,7 +146,8 @@ def probe(api: API) -> dict[str, bool | None]:
 def name(permission: str) -> str:
     """How Kraken's page shows the box: 'Funds permissions > Query (formerly "Query Funds")'."""
     section, _, label, old = PERMISSIONS[permission]
-    return f"{section} > {label}" + (f" (formerly {', '.join(map(repr, old))})" if old else "")
+    formerly = ", ".join(f'"{label}"' for label in old)
+    return f"{section} > {label}" + (f" (formerly {formerly})" if old else "")
 
 
 def line(permission: str, ticked: bool | None) -> str:

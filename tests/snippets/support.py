@@ -1,0 +1,59 @@
+"""Helpers shared by the snippet tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+from kraken_doctor.catalog import load_catalog
+from kraken_doctor.mock import Account, demo_accounts
+from kraken_doctor.snippet_runs import PROJECT_DIR, SnippetRun
+
+SNIPPETS = PROJECT_DIR / "snippets"
+ENV = load_catalog().env_vars
+DEMO_SECRETS = [a.secret for a in demo_accounts()]
+DEMO_KEYS = [a.key for a in demo_accounts()]
+
+
+def assert_clean_output(run: SnippetRun, env: dict[str, str]) -> None:
+    """What every snippet run must respect, success or failure: a clear message rather
+    than a traceback, no secret (not even a part of one) and a key only by its last 4."""
+    out = run.output
+    assert "Traceback (most recent call last)" not in out, out
+    secrets = DEMO_SECRETS + [v for k, v in env.items() if k.upper().endswith("SECRET")]
+    keys = DEMO_KEYS + [v for k, v in env.items() if k.upper().endswith("_KEY")]
+    for value in secrets:
+        value = value.strip().strip("'\"").strip()
+        # Any 12 characters in a row of a secret would be a leak.
+        for start in range(0, max(1, len(value) - 11)):
+            chunk = value[start : start + 12]
+            assert len(chunk) < 12 or chunk not in out, f"a secret leaked into the output:\n{out}"
+    for value in keys:
+        value = value.strip().strip("'\"").strip()
+        if len(value) > 8:
+            assert value[:-4] not in out, f"a key was shown beyond its last 4 characters:\n{out}"
+
+
+def master_env(account: Account, url: str) -> dict[str, str]:
+    """The variables of the env var guide for the master account, names from the catalog."""
+    return {ENV.master.key: account.key, ENV.master.secret: account.secret, ENV.api_url: url}
+
+
+def user_env(user_id: str, account: Account) -> dict[str, str]:
+    key_name, secret_name = ENV.for_user(user_id)
+    return {key_name: account.key, secret_name: account.secret}
+
+
+def load_snippet(name: str) -> ModuleType:
+    """Import a snippet as a module (its main() does not run) to compare its facts."""
+    path = SNIPPETS / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"snippet_{name}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def snippet_path(name: str) -> Path:
+    return SNIPPETS / f"{name}.py"

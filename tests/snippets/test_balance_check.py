@@ -1,0 +1,116 @@
+"""snippets/balance_check.py: master and users side by side; two accounts sharing one key."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+from tests.snippets.support import ENV, load_snippet, user_env
+
+from kraken_doctor.catalog import load_catalog
+from kraken_doctor.links import docs_url
+from kraken_doctor.mock import Account
+
+NAME = "balance_check"
+
+
+def row(output: str, account: str) -> list[str]:
+    """The table row of one account, split into its columns."""
+    line = next(line for line in output.splitlines() if line.startswith(account + "  "))
+    return line[len(account) :].split()
+
+
+def figures(acc: Account) -> list[str]:
+    usd, usdt = Decimal(acc.balances.get("ZUSD", "0")), Decimal(acc.balances.get("USDT", "0"))
+    return [f"…{acc.key[-4:]}", f"{usd:.2f}", f"{usdt:.2f}", f"{usd + usdt:.2f}"]
+
+
+def test_master_and_users_side_by_side(snippet, kraken_mock, as_master):
+    trader, bob = kraken_mock.accounts["trader"], kraken_mock.accounts["user-bob"]
+    env = {**as_master("trader"), **user_env("bob_example", bob)}
+    run = snippet(NAME, env=env)
+    assert run.returncode == 0, run.output
+    assert run.output.splitlines()[0].split() == ["Account", "Key", "USD", "USDT", "Total"]
+    assert row(run.output, "MASTER") == figures(trader)
+    assert row(run.output, "USER BOB") == figures(bob)
+    assert "same API key" not in run.output
+
+
+def test_two_accounts_with_one_key_are_flagged(snippet, kraken_mock, as_master):
+    trader = kraken_mock.accounts["trader"]
+    env = {**as_master("trader"), **user_env("alice_example", trader)}
+    run = snippet(NAME, env=env)
+    assert run.returncode == 1
+    assert row(run.output, "USER ALICE") == row(run.output, "MASTER") == figures(trader)
+    assert f"MASTER and USER ALICE use the same API key (…{trader.key[-4:]})" in run.output
+    assert "Give each account its own key" in run.output
+
+
+def test_legacy_names_and_a_user_without_secret(snippet, kraken_mock):
+    trader = kraken_mock.accounts["trader"]
+    key_name, secret_name = ENV.for_user("carol_example")
+    env = {
+        ENV.legacy.key: trader.key,
+        ENV.legacy.secret: trader.secret,
+        ENV.api_url: kraken_mock.url,
+        key_name: kraken_mock.accounts["user-bob"].key,
+    }
+    run = snippet(NAME, env=env)
+    assert run.returncode == 1
+    assert row(run.output, "MASTER") == figures(trader)
+    assert f"not configured: set {key_name} and {secret_name}" in run.output
+
+
+def test_no_master_configured(snippet, kraken_mock):
+    run = snippet(NAME, env={ENV.api_url: kraken_mock.url})
+    assert run.returncode == 1
+    assert row(run.output, "MASTER") == [
+        "not",
+        "configured:",
+        "set",
+        ENV.master.key,
+        "and",
+        ENV.master.secret,
+    ]
+
+
+def test_an_account_error_shows_its_page(snippet, kraken_mock, as_master):
+    env = {
+        **as_master("trader"),
+        **user_env("dave_example", kraken_mock.accounts["no-query-funds"]),
+    }
+    run = snippet(NAME, env=env)
+    assert run.returncode == 1
+    error = "EGeneral:Permission denied"
+    assert row(run.output, "USER DAVE")[1:] == [*error.split(), docs_url(error)]
+
+
+def test_unreachable_and_unknown_errors(snippet, stub_kraken, closed_port_url):
+    url = stub_kraken({"Balance": [{"error": ["EFuture:Something new"]}]})
+    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    run = snippet(NAME, env=env)
+    assert row(run.output, "MASTER")[1:] == ["EFuture:Something", "new", docs_url("EFuture:x")]
+    run = snippet(NAME, env={**env, ENV.api_url: closed_port_url})
+    assert run.returncode == 1
+    assert f"cannot reach {closed_port_url} (ConnectionError)" in run.output
+
+
+def test_its_links_and_names_are_the_catalogs(monkeypatch):
+    snip = load_snippet(NAME)
+    cat = load_catalog()
+    assert snip.DOCS == cat.site.base_url + cat.site.errors_path
+    for e in cat.errors:
+        if e.category not in ("order", "query", "funding"):
+            assert snip.docs_url(e.string + ": detail") == docs_url(e.string + ": detail")
+
+    for name in [n for n in os.environ if n.upper().startswith("KRAKEN")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv(ENV.for_user("erin_example")[0], "a-key")
+    assert snip.accounts() == [
+        ("MASTER", ENV.master.key, ENV.master.secret),
+        ("USER ERIN", *ENV.for_user("erin_example")),
+    ]
+    monkeypatch.setenv(ENV.legacy.key, "a-key")
+    assert snip.accounts()[0] == ("MASTER", ENV.legacy.key, ENV.legacy.secret)
+    monkeypatch.setenv(ENV.master.secret, "a-secret")
+    assert snip.accounts()[0] == ("MASTER", ENV.master.key, ENV.master.secret)

@@ -1,0 +1,135 @@
+"""snippets/connection_test.py: the bot's Balance call, its success block, its failures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from tests.snippets.support import ENV, load_snippet, user_env
+
+from kraken_doctor.catalog import load_catalog
+from kraken_doctor.links import docs_url
+from kraken_doctor.mock import Account
+
+NAME = "connection_test"
+
+
+def expected_block(label: str, balances: dict[str, str]) -> str:
+    """The bot's success block (nija-bot.md section 3), from the account's balances."""
+    usd, usdt = Decimal(balances.get("ZUSD", "0")), Decimal(balances.get("USDT", "0"))
+    return (
+        "=" * 70
+        + f"\n✅ KRAKEN PRO CONNECTED ({label})\nAccount: {label}\n"
+        + f"USD Balance: ${usd:.2f}\nUSDT Balance: ${usdt:.2f}\nTotal: ${usd + usdt:.2f}\n"
+    )
+
+
+def test_connected_prints_the_bots_success_block(snippet, kraken_mock, as_master):
+    run = snippet(NAME, env=as_master("trader"))
+    assert run.returncode == 0, run.output
+    assert run.output.endswith(expected_block("MASTER", kraken_mock.accounts["trader"].balances))
+    assert "key ending " + kraken_mock.accounts["trader"].key[-4:] in run.output
+
+
+def test_a_user_is_chosen_by_its_user_id(snippet, kraken_mock):
+    bob = kraken_mock.accounts["user-bob"]
+    env = {ENV.api_url: kraken_mock.url, **user_env("alice_example", bob)}
+    run = snippet(NAME, "--user", "alice_example", env=env)
+    assert run.returncode == 0, run.output
+    assert run.output.endswith(expected_block("USER:alice_example", bob.balances))
+
+
+def test_legacy_names_are_the_masters_fallback(snippet, kraken_mock):
+    trader = kraken_mock.accounts["trader"]
+    env = {
+        ENV.legacy.key: trader.key,
+        ENV.legacy.secret: trader.secret,
+        ENV.api_url: kraken_mock.url,
+    }
+    run = snippet(NAME, env=env)
+    assert run.returncode == 0, run.output
+    assert "KRAKEN PRO CONNECTED (MASTER)" in run.output
+
+
+def kraken_error(run, error: str) -> None:
+    """A failure the page discusses: Kraken's error, the page that fixes it, exit 1."""
+    assert run.returncode == 1, run.output
+    assert f"❌ Kraken connection test failed (MASTER): {error}\n" in run.output
+    assert f"How to fix it: {docs_url(error)}\n" in run.output
+    assert "KRAKEN PRO CONNECTED" not in run.output
+
+
+def test_permission_denied_without_query_funds(snippet, as_master):
+    kraken_error(snippet(NAME, env=as_master("no-query-funds")), "EGeneral:Permission denied")
+
+
+def test_invalid_key(snippet, kraken_mock, as_master):
+    stranger = Account.generate("not-on-the-server", [])
+    kraken_error(snippet(NAME, env=as_master(stranger)), "EAPI:Invalid key")
+
+
+def test_invalid_signature_with_another_keys_secret(snippet, kraken_mock, as_master):
+    trader, bob = kraken_mock.accounts["trader"], kraken_mock.accounts["user-bob"]
+    env = {**as_master("trader"), ENV.master.secret: bob.secret}
+    kraken_error(snippet(NAME, env=env), "EAPI:Invalid signature")
+    assert trader.secret  # the demo secret of the key itself is checked by the run helper too
+
+
+def test_invalid_nonce_after_a_nanosecond_client(snippet, as_master):
+    kraken_error(snippet(NAME, env=as_master("nonce-trap")), "EAPI:Invalid nonce")
+
+
+def test_service_unavailable(snippet, kraken_mock, as_master):
+    kraken_mock.set_fault("unavailable")
+    kraken_error(snippet(NAME, env=as_master("trader")), "EService:Unavailable")
+
+
+def test_an_error_without_a_page_links_to_the_error_list(snippet, stub_kraken):
+    url = stub_kraken({"Balance": [{"error": ["EFuture:Something new"]}]})
+    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    run = snippet(NAME, env=env)
+    assert run.returncode == 1
+    assert f"How to fix it: {docs_url('EFuture:Something new')}\n" in run.output
+
+
+@pytest.mark.parametrize("fault", ["http-5xx", "drop"])
+def test_server_errors_end_with_a_message(snippet, kraken_mock, as_master, fault):
+    kraken_mock.set_fault(fault)
+    run = snippet(NAME, env=as_master("trader"))
+    assert run.returncode == 1
+    assert "Kraken connection failed - network issue or API unavailable" in run.output
+    assert ("(HTTP 502)" if fault == "http-5xx" else "(ConnectionError)") in run.output
+
+
+def test_unreachable_server(snippet, as_master, closed_port_url):
+    run = snippet(NAME, env={**as_master("trader"), ENV.api_url: closed_port_url})
+    assert run.returncode == 1
+    assert f"Check KRAKEN_API_URL ({closed_port_url})" in run.output
+
+
+def test_missing_variables_are_named(snippet):
+    run = snippet(NAME)
+    assert run.returncode == 1
+    assert "not configured for MASTER" in run.output
+    assert f"set {ENV.master.key} and {ENV.master.secret}" in run.output
+
+
+def test_a_half_set_pair_names_the_missing_variable(snippet, as_master):
+    env = {**as_master("trader"), ENV.master.secret: "   "}
+    run = snippet(NAME, env=env)
+    assert run.returncode == 1
+    assert f"{ENV.master.secret} is not set (or blank) for MASTER" in run.output
+
+
+def test_every_error_it_can_print_links_where_links_says():
+    """Kraken errors a private call can return (orders aside) link like links.docs_url,
+    details and spacing included; the snippet's page list is the catalog's."""
+    snip = load_snippet(NAME)
+    cat = load_catalog()
+    assert snip.DOCS == cat.site.base_url + cat.site.errors_path
+    callable_errors = [e for e in cat.errors if e.category not in ("order", "query", "funding")]
+    assert snip.PAGES == [e.slug for e in callable_errors]
+    for e in callable_errors:
+        for text in (e.string, e.string + ":some detail", e.string.replace(":", ": ", 1)):
+            assert snip.docs_url(text) == docs_url(text), text
+    assert snip.docs_url("EFuture:Something new") == docs_url("EFuture:Something new")

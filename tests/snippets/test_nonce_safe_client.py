@@ -1,0 +1,123 @@
+"""snippets/nonce_safe_client.py: nonces that strictly increase across threads and calls.
+
+krakenex's nonce is the clock in milliseconds. With the clock frozen (every call inside one
+millisecond, the worst case) krakenex repeats its nonce and Kraken refuses the repeat;
+NonceSafeAPI, the very class on the page, does not.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import krakenex
+import pytest
+from tests.snippets.support import ENV, load_snippet, user_env
+
+from kraken_doctor.links import docs_url
+from kraken_doctor.mock import MockKraken
+
+NAME = "nonce_safe_client"
+FROZEN_NS = 1_767_225_600_000 * 1_000_000  # a fixed instant, in nanoseconds
+
+
+class FrozenClock:
+    """Stands in for the `time` module: every call happens in the same millisecond."""
+
+    @staticmethod
+    def time() -> float:
+        return FROZEN_NS / 1e9
+
+    @staticmethod
+    def time_ns() -> int:
+        return FROZEN_NS
+
+
+@pytest.fixture
+def server():
+    with MockKraken(rate_limits=False) as srv:
+        yield srv
+
+
+def fire(api: krakenex.API, calls: int, threads: int) -> list[list[str]]:
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(lambda _: api.query_private("Balance")["error"], range(calls)))
+
+
+def test_krakenex_repeats_its_nonce_within_a_millisecond(server, monkeypatch):
+    monkeypatch.setattr(krakenex.api, "time", FrozenClock)
+    trader = server.accounts["trader"]
+    api = krakenex.API(trader.key, trader.secret)
+    api.uri = server.url
+    assert api.query_private("Balance")["error"] == []
+    assert api.query_private("Balance")["error"] == ["EAPI:Invalid nonce"]
+
+
+def test_nonce_safe_api_never_repeats_across_threads_and_instances(server, monkeypatch):
+    snip = load_snippet(NAME)
+    monkeypatch.setattr(snip, "time", FrozenClock)
+    trader = server.accounts["trader"]
+    clients = [snip.NonceSafeAPI(trader.key, trader.secret) for _ in range(2)]
+    for api in clients:
+        api.uri = server.url
+    results = fire(clients[0], 12, 4) + fire(clients[1], 12, 4)
+    results += [clients[0].query_private("Balance")["error"] for _ in range(3)]  # back to back
+    assert results == [[]] * 27
+    sent = [r for r in server.audit if r.method == "Balance"]
+    assert len(sent) == 27 and all(r.outcome == "ok" for r in sent)
+
+
+def test_the_demo_fires_calls_from_threads(snippet, kraken_mock, as_master):
+    run = snippet(NAME, env=as_master("trader"))
+    assert run.returncode == 0, run.output
+    assert run.output.splitlines() == [
+        f"10 Balance calls from 5 threads (MASTER, key …{kraken_mock.accounts['trader'].key[-4:]})",
+        "  10 succeeded",
+    ]
+    assert [r.outcome for r in kraken_mock.audit] == ["ok"] * 11
+
+
+def test_a_key_with_a_larger_nonce_stops_after_one_call(snippet, kraken_mock, as_master):
+    run = snippet(NAME, env=as_master("nonce-trap"))
+    assert run.returncode == 1
+    assert f"❌ EAPI:Invalid nonce (so no calls were fired): {docs_url('EAPI:Invalid nonce')}" in (
+        run.output
+    )
+    assert len(kraken_mock.audit) == 1, "a broken key must not be hammered into a lockout"
+
+
+def test_failed_calls_are_counted_with_their_page(snippet, stub_kraken):
+    ok = {"error": [], "result": {"ZUSD": "1.00"}}
+    url = stub_kraken({"Balance": [ok, ok, {"error": ["EAPI:Rate limit exceeded"]}]})
+    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    run = snippet(NAME, "--threads", "2", "--calls", "4", env=env)
+    assert run.returncode == 1
+    error = "EAPI:Rate limit exceeded"
+    assert run.output.splitlines()[1:] == [
+        "  1 succeeded",
+        f"  3 failed with {error}: {docs_url(error)}",
+    ]
+
+
+def test_a_user_and_an_unreachable_server(snippet, kraken_mock, closed_port_url):
+    env = {
+        ENV.api_url: closed_port_url,
+        **user_env("alice_example", kraken_mock.accounts["trader"]),
+    }
+    run = snippet(NAME, "--user", "alice_example", env=env)
+    assert run.returncode == 1
+    assert f"Could not reach Kraken at {closed_port_url} (ConnectionError)" in run.output
+
+
+def test_missing_variables_and_an_unknown_error(snippet, stub_kraken):
+    run = snippet(NAME, env={ENV.master.key: "k" * 56})
+    assert run.returncode == 1
+    assert f"{ENV.master.secret} is not set (or blank) for MASTER" in run.output
+    run = snippet(NAME)
+    assert run.returncode == 1
+    assert f"not configured for MASTER: set {ENV.master.key} and {ENV.master.secret}" in run.output
+
+    url = stub_kraken({"Balance": [{"error": ["EFuture:Something new"]}]})
+    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    run = snippet(NAME, env=env)
+    assert run.returncode == 1
+    assert f"(so no calls were fired): {docs_url('EFuture:Something new')}\n" in run.output

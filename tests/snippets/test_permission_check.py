@@ -1,0 +1,192 @@
+"""snippets/permission_check.py: a checklist of the key's boxes, by their labels in Kraken's UI.
+
+Run once per permission of the catalog with a key lacking only that one: the checklist
+must leave exactly that box unticked. Editing the catalog without the snippet fails here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from tests.snippets.support import ENV, load_snippet, user_env
+
+from kraken_doctor.catalog import Permission, load_catalog
+from kraken_doctor.links import docs_url
+from kraken_doctor.mock import Account
+
+NAME = "permission_check"
+CAT = load_catalog()
+BOX = re.compile(r"^  \[(?P<state>[x ?])\] (?P<name>.+?)(?: \(formerly (?P<old>.*)\))?$", re.M)
+
+
+def shown_name(p: Permission) -> str:
+    """How the checklist must name a box: its section and its label on Kraken's page."""
+    return f"{CAT.group(p.group).label} > {p.label}"
+
+
+def boxes(output: str) -> dict[str, str]:
+    """Checklist lines -> {box name: 'x' | ' ' | '?'}, checking each line's old labels."""
+    found = {}
+    for m in BOX.finditer(output):
+        perm = next(p for p in CAT.permissions if shown_name(p) == m["name"])
+        assert (m["old"] or "") == ", ".join(f'"{label}"' for label in perm.old_labels), m[0]
+        found[m["name"]] = m["state"]
+    return found
+
+
+def unticked(output: str) -> set[str]:
+    return {name for name, state in boxes(output).items() if state == " "}
+
+
+def test_the_snippets_box_table_is_the_catalogs():
+    snip = load_snippet(NAME)
+    assert list(snip.PERMISSIONS) == [p.id for p in CAT.permissions]
+    for p in CAT.permissions:
+        section, bot, label, old = snip.PERMISSIONS[p.id]
+        assert (section, label, old) == (CAT.group(p.group).label, p.label, p.old_labels)
+        assert bot == ("need" if p.bot_needs else "NEVER" if p.forbidden else "-")
+    assert snip.REQUIRED == [p.id for p in CAT.required_permissions]
+    assert snip.NEVER == [p.id for p in CAT.forbidden_permissions]
+
+
+def test_the_probes_are_the_catalogs_and_change_nothing():
+    snip = load_snippet(NAME)
+    catalog_probes = {p.endpoint: p.params for p in CAT.probes}
+    for method, params in [*snip.PROBES.values(), ("AddOrderBatch", snip.BATCH)]:
+        assert catalog_probes[method] == params, method
+        endpoint = CAT.endpoint(method)
+        assert (
+            not endpoint.changes_state
+            or params.get("validate") == "true"
+            or (method == "CancelOrder")
+        )
+
+
+@pytest.mark.parametrize("missing", CAT.permissions, ids=lambda p: p.id)
+def test_a_key_lacking_one_permission_names_exactly_that_one(
+    snippet, make_account, as_master, missing
+):
+    key = make_account([p.id for p in CAT.permissions if p != missing])
+    run = snippet(NAME, env=as_master(key))
+    assert "read with GetApiKeyInfo" in run.output
+    assert unticked(run.output) == {shown_name(missing)}, run.output
+    assert set(boxes(run.output)) == {shown_name(p) for p in CAT.permissions}
+    assert run.returncode == 1  # every other box is ticked, Withdraw's neighbours included
+    verdict = run.output.split("❌ Tick these boxes", 1)
+    if missing.bot_needs:
+        listed = re.findall(r"^   - (.+?)(?: \(formerly .*\))?$", verdict[1], re.M)
+        assert listed == [shown_name(missing)]
+        assert docs_url("EGeneral:Permission denied") in verdict[1]
+    else:
+        assert len(verdict) == 1, "nothing the bot needs is missing"
+
+
+def test_a_ready_key_passes(snippet, as_master):
+    run = snippet(NAME, env=as_master("trader"))
+    assert run.returncode == 0, run.output
+    assert "✅ Every box the bot needs is ticked, and Withdraw is off." in run.output
+    assert {shown_name(p) for p in CAT.required_permissions} <= {
+        name for name, state in boxes(run.output).items() if state == "x"
+    }
+
+
+def test_withdraw_enabled_gets_a_loud_warning(snippet, as_master):
+    run = snippet(NAME, env=as_master("withdraw-enabled"))
+    assert run.returncode == 1
+    withdraw = CAT.permission("withdraw-funds")
+    assert f"!!! DANGER: {shown_name(withdraw)}" in run.output
+    assert "IS ENABLED ON THIS KEY" in run.output
+    assert "✅" not in run.output
+
+
+# -- servers without GetApiKeyInfo: one harmless call per box ---------------------------------
+
+
+@pytest.mark.parametrize("missing", CAT.required_permissions, ids=lambda p: p.id)
+def test_probing_finds_the_one_missing_box(snippet, kraken_mock, make_account, as_master, missing):
+    kraken_mock.set_fault("no-getapikeyinfo")
+    key = make_account([p.id for p in CAT.required_permissions if p != missing])
+    run = snippet(NAME, env=as_master(key))
+    assert "this server has no GetApiKeyInfo" in run.output
+    assert unticked(run.output) - {shown_name(CAT.permission("withdraw-funds"))} == {
+        shown_name(missing)
+    }
+    assert run.returncode == 1
+    assert kraken_mock.state_changes() == [], "a probe changed the account"
+    probed = {r.method for r in kraken_mock.audit}
+    assert probed <= {"GetApiKeyInfo", *(p.endpoint for p in CAT.probes)}
+    assert "Withdraw" not in probed
+
+
+def test_probing_a_ready_key_passes_and_changes_nothing(snippet, kraken_mock, as_master):
+    kraken_mock.set_fault("no-getapikeyinfo")
+    run = snippet(NAME, env=as_master("trader"))
+    assert run.returncode == 0, run.output
+    assert unticked(run.output) == {shown_name(CAT.permission("withdraw-funds"))}
+    assert kraken_mock.state_changes() == []
+
+
+def test_probing_sees_withdraw(snippet, kraken_mock, as_master):
+    kraken_mock.set_fault("no-getapikeyinfo")
+    run = snippet(NAME, env=as_master("withdraw-enabled"))
+    assert run.returncode == 1
+    assert boxes(run.output)[shown_name(CAT.permission("withdraw-funds"))] == "x"
+    assert "!!! DANGER" in run.output
+    assert kraken_mock.state_changes() == []
+
+
+def test_without_query_funds_withdraw_cannot_be_probed(snippet, kraken_mock, as_master):
+    kraken_mock.set_fault("no-getapikeyinfo")
+    run = snippet(NAME, env=as_master("no-query-funds"))
+    assert boxes(run.output)[shown_name(CAT.permission("withdraw-funds"))] == "?"
+
+
+# -- failures that no box fixes ------------------------------------------------------------
+
+
+def test_a_wrong_key_stops_with_its_page(snippet, as_master):
+    run = snippet(NAME, env=as_master(Account.generate("stranger", [])))
+    assert run.returncode == 1
+    assert "❌ GetApiKeyInfo failed: EAPI:Invalid key" in run.output
+    assert f"How to fix it: {docs_url('EAPI:Invalid key')}" in run.output
+
+
+def test_an_outage_during_probing_stops_with_its_page(snippet, stub_kraken):
+    url = stub_kraken({"Balance": [{"error": ["EService:Busy"]}]})
+    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    run = snippet(NAME, env=env)
+    assert run.returncode == 1
+    assert "❌ Balance failed: EService:Busy" in run.output
+    assert f"How to fix it: {docs_url('EService:Busy')}" in run.output
+
+
+def test_an_unknown_error_links_to_the_error_list(snippet, stub_kraken):
+    url = stub_kraken({"GetApiKeyInfo": [{"error": ["EFuture:Something new"]}]})
+    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    run = snippet(NAME, env=env)
+    assert run.returncode == 1
+    assert f"How to fix it: {docs_url('EFuture:Something new')}" in run.output
+
+
+def test_unreachable_server(snippet, as_master, closed_port_url):
+    run = snippet(NAME, env={**as_master("trader"), ENV.api_url: closed_port_url})
+    assert run.returncode == 1
+    assert f"Could not reach Kraken at {closed_port_url} (ConnectionError)" in run.output
+
+
+def test_a_user_key_and_missing_variables(snippet, kraken_mock):
+    env = {ENV.api_url: kraken_mock.url, **user_env("bob_example", kraken_mock.accounts["trader"])}
+    run = snippet(NAME, "--user", "bob_example", env=env)
+    assert run.returncode == 0, run.output
+    assert "API key permissions for USER:bob_example" in run.output
+
+    missing = snippet(NAME, "--user", "carol_example", env=env)
+    assert missing.returncode == 1
+    assert "set {} and {}".format(*ENV.for_user("carol_example")) in missing.output
+
+
+def test_a_half_set_pair_names_the_missing_variable(snippet):
+    run = snippet(NAME, env={ENV.master.secret: "c2VjcmV0"})
+    assert run.returncode == 1
+    assert f"{ENV.master.key} is not set (or blank) for MASTER" in run.output

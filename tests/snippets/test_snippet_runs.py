@@ -1,0 +1,47 @@
+"""kraken_doctor.snippet_runs: the build-time capture of what a snippet prints."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from tests.snippets.support import ENV
+
+from kraken_doctor.mock import demo_accounts
+from kraken_doctor.snippet_runs import SHOWN_URL, SnippetRunError, run_snippet
+
+
+def test_a_capture_is_the_snippets_output_and_reproducible():
+    first = run_snippet("connection_test.py")
+    assert "✅ KRAKEN PRO CONNECTED (MASTER)" in first
+    assert f"at {SHOWN_URL}\n" in first, "the mock's random port is shown as SHOWN_URL"
+    assert run_snippet("connection_test") == first
+
+
+def test_another_account_and_arguments(monkeypatch):
+    # Variables of the machine that builds the site never reach the snippet.
+    monkeypatch.setenv(ENV.for_user("zed_example")[0], "a-key-of-the-build-machine")
+    out = run_snippet("balance_check", account="no-query-funds")
+    assert "EGeneral:Permission denied" in out
+    assert "ZED" not in out
+    out = run_snippet("error_link", ["EAPI:Invalid nonce"])
+    assert out.strip().endswith("/errors/eapi-invalid-nonce/")
+
+
+def test_no_secret_in_any_capture():
+    out = run_snippet("env_check", account="trader")
+    for account in demo_accounts():
+        assert account.secret not in out
+    assert set(re.findall(r"http://127\.0\.0\.1:\d+", out)) <= {SHOWN_URL}
+
+
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"name": "nope"}, "no snippet 'nope.py'"),
+        ({"name": "connection_test", "account": "nobody"}, "no demo account 'nobody'"),
+    ],
+)
+def test_bad_requests_say_what_is_wrong(kwargs, message):
+    with pytest.raises(SnippetRunError, match=message):
+        run_snippet(**kwargs)
