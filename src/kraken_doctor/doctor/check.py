@@ -178,7 +178,6 @@ def _private_steps(
             return ans
 
         run = permissions.run_probes(call, cat, budget)
-        rep.permission_method = "probes"
         if run.stopped is not None:
             stop = run.stopped
             if stop.failure:
@@ -189,6 +188,7 @@ def _private_steps(
             return
         if first:
             rep.add(auth.passed(rep.key_hint or "..."))
+        rep.permission_method = "probes"
         states = run.states
     else:
         rep.add(auth.interpret(info, cat, bool(opts.otp), context))

@@ -20,7 +20,7 @@ def _unquote(raw: str) -> str:
         if raw[0] == '"':
             inner = inner.replace('\\"', '"').replace("\\n", "\n")
         return inner
-    if raw[:1] in "'\"":
+    if raw and raw[0] in "'\"":
         # A quote that is opened and closed before a comment: `"abc" # note`.
         end = raw.find(raw[0], 1)
         if end > 0 and raw[end + 1 :].strip().startswith("#"):

@@ -206,7 +206,7 @@ def check(cat: Catalog, creds: Credentials) -> list[Finding]:
         )
     else:
         out.extend(_secret_shape(secret, url_sig, url_key))
-    if not out:
+    if not any(f.status == "fail" for f in out):
         out.append(
             Finding(
                 "hygiene",

@@ -1,0 +1,139 @@
+"""Helpers shared by the doctor's tests: a leak check, a tiny JSON-schema check, a stub server.
+
+The stub answers every request with whatever a test hands it (any status, body, delay, or a
+dropped connection), so the doctor can be fed answers the mock would never give.
+"""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from kraken_doctor.catalog import load_catalog
+
+
+def assert_no_secrets(text: str, keys: list[str] = (), secrets: list[str] = ()) -> None:  # type: ignore[assignment]
+    """No secret, no part of one, and no more than the last 4 characters of a key in `text`."""
+    for secret in secrets:
+        s = secret.strip()
+        for i in range(max(0, len(s) - 7)):
+            assert s[i : i + 8] not in text, "part of a secret appears in the output"
+    for key in keys:
+        k = key.strip()
+        for i in range(max(0, len(k) - 4)):
+            assert k[i : i + 5] not in text, "more than the last 4 characters of a key appear"
+
+
+def env_for(key: str, secret: str, url: str, account: str = "master") -> dict[str, str]:
+    env = load_catalog().env_vars
+    if account == "master":
+        k, s = env.master.key, env.master.secret
+    else:
+        k, s = env.for_user(account)
+    return {k: key, s: secret, env.api_url: url}
+
+
+def check_schema(schema: dict[str, Any], value: Any, path: str = "$") -> None:
+    """Enough of JSON Schema for the doctor's own schema: type, enum, const, properties."""
+    types = {
+        "object": dict,
+        "array": list,
+        "string": str,
+        "integer": int,
+        "number": (int, float),
+        "boolean": bool,
+        "null": type(None),
+    }
+    if "const" in schema:
+        assert value == schema["const"], f"{path}: {value!r} != {schema['const']!r}"
+    if "enum" in schema:
+        assert value in schema["enum"], f"{path}: {value!r} not in {schema['enum']}"
+    if "type" in schema:
+        names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        ok = any(
+            isinstance(value, types[n]) and not (n in ("integer", "number") and value is True)
+            for n in names
+        )
+        assert ok, f"{path}: {type(value).__name__} is not {names}"
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        for name in schema.get("required", []):
+            assert name in value, f"{path}: missing {name!r}"
+        for name, item in value.items():
+            if name in props:
+                check_schema(props[name], item, f"{path}.{name}")
+            elif isinstance(schema.get("additionalProperties"), dict):
+                check_schema(schema["additionalProperties"], item, f"{path}.{name}")
+            else:
+                assert schema.get("additionalProperties", True) is not False, (
+                    f"{path}: unexpected {name!r}"
+                )
+    if isinstance(value, list) and "items" in schema:
+        for i, item in enumerate(value):
+            check_schema(schema["items"], item, f"{path}[{i}]")
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b'{"error": [], "result": {}}'
+    content_type: str = "application/json"
+    delay: float = 0.0
+    drop: bool = False
+
+
+Responder = Callable[[str, str, bytes], Reply]  # (HTTP method, path, body) -> Reply
+
+
+@contextmanager
+def stub_server(responder: Responder) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 answering with `responder`; yields its base URL."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            reply = responder(self.command, self.path, body)
+            if reply.delay:
+                time.sleep(reply.delay)
+            if reply.drop:
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+                return
+            try:
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                self.wfile.write(reply.body)
+            except OSError:
+                pass  # the client gave up (timeout): nothing to do
+
+        do_GET = _answer
+        do_POST = _answer
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    thread = threading.Thread(target=srv.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def free_port() -> int:
+    """A port nothing listens on (closed right after it was picked)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,98 @@
+"""Copy-and-paste damage is caught before any request, named by variable and position."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from doctor_support import assert_no_secrets
+from kraken_doctor.catalog import load_catalog
+from kraken_doctor.doctor import hygiene
+from kraken_doctor.doctor.credentials import Credentials, Variable
+
+CAT = load_catalog()
+ENV = CAT.env_vars
+KEY = base64.b64encode(bytes(range(42))).decode()  # 56 characters, like a spot key
+SECRET = base64.b64encode(bytes(range(100, 164))).decode()  # base64 of 64 bytes, ends "=="
+
+
+def _creds(key: str = KEY, secret: str = SECRET) -> Credentials:
+    return Credentials(
+        "master",
+        Variable(ENV.master.key, key, "environment"),
+        Variable(ENV.master.secret, secret, "environment"),
+    )
+
+
+def _codes(key: str = KEY, secret: str = SECRET) -> dict[str, tuple[str, str | None]]:
+    findings = hygiene.check(CAT, _creds(key, secret))
+    text = "\n".join(f"{f.message} {f.fix}" for f in findings)
+    assert_no_secrets(text, keys=[KEY], secrets=[SECRET])
+    return {f.code: (f.status, f.variable) for f in findings}
+
+
+def test_a_clean_pair_passes() -> None:
+    assert _codes() == {"values-clean": ("pass", None)}
+
+
+def test_surrounding_whitespace_is_only_a_warning_because_the_bot_strips_it() -> None:
+    assert _codes(key=f"  {KEY}\r\n")["surrounding-whitespace"] == ("warn", ENV.master.key)
+    assert "values-clean" in _codes(key=f" {KEY} ")
+
+
+@pytest.mark.parametrize(
+    ("key", "secret", "code", "variable"),
+    [
+        (f'"{KEY}"', SECRET, "quoted-value", "key"),
+        (KEY, f"'{SECRET}'", "quoted-value", "secret"),
+        (KEY, f"\u201c{SECRET}\u201d", "quoted-value", "secret"),
+        (KEY[:20] + "\n" + KEY[20:], SECRET, "line-break-inside", "key"),
+        (KEY, SECRET[:30] + "\r" + SECRET[30:], "line-break-inside", "secret"),
+        (KEY[:10] + "\u200b" + KEY[10:], SECRET, "invisible-character", "key"),
+        (KEY, "\ufeff" + SECRET, "invisible-character", "secret"),
+        (KEY[:5] + "\u00a0" + KEY[5:], SECRET, "invisible-character", "key"),
+        (KEY[:5] + " " + KEY[5:], SECRET, "invisible-character", "key"),
+        ("<your-api-key>", SECRET, "placeholder", "key"),
+        (KEY[:-1] + "_", SECRET, "not-base64", "key"),
+        (KEY, SECRET.rstrip("="), "missing-padding", "secret"),
+        (KEY, base64.b64encode(bytes(32)).decode(), "secret-length", "secret"),
+        (
+            KEY,
+            "rttp4AzwRfYEdQ7R7X8Z/04Y4TZPa97pqCypi3xXxAqftygftnI6H9yGV+OcUOOJeFtZkr8mVwbAndU3Kz4Q+eG",
+            "futures-key",
+            "secret",
+        ),
+        (SECRET, KEY, "swapped", "key"),
+        (KEY, KEY, "same-value", "key"),
+    ],
+)
+def test_each_kind_of_damage_is_named(key, secret, code, variable) -> None:
+    found = _codes(key, secret)
+    name = ENV.master.key if variable == "key" else ENV.master.secret
+    assert found.get(code) == ("fail", name), found
+
+
+def test_the_position_of_an_invisible_character_is_given() -> None:
+    [f] = hygiene.check(CAT, _creds(key=KEY[:10] + "\u200b" + KEY[10:]))
+    assert "character 11" in f.message and "U+200B ZERO WIDTH SPACE" in f.message
+
+
+def test_missing_padding_says_how_many_equals_signs() -> None:
+    [f] = hygiene.check(CAT, _creds(secret=SECRET[:-2]))
+    assert "missing 2 '='" in f.message and "88 characters" in f.message
+
+
+def test_first_name_collisions_group_users_by_the_bots_rule() -> None:
+    out = hygiene.first_name_collisions(ENV, ["john_smith", "john_doe", "tania_gilbert", "john"])
+    [(ids, f)] = out
+    assert ids == ["john_smith", "john_doe", "john"]
+    assert f.variable == ENV.for_user("john")[0]
+    assert hygiene.first_name_collisions(ENV, ["a_b", "c_d"]) == []
+
+
+def test_one_key_in_two_accounts_is_flagged_without_showing_it() -> None:
+    out = hygiene.shared_keys([("master", "K1", KEY), ("bob", "K2", f" {KEY} "), ("x", "K3", "")])
+    [(ids, f)] = out
+    assert ids == ["master", "bob"] and f.status == "warn" and f.code == "shared-key"
+    assert_no_secrets(f.message, keys=[KEY])
