@@ -228,3 +228,20 @@ def test_nonce_checked_before_permission(kraken_mock, make_account):
     acc = make_account(permissions=[], last_nonce=10**19)
     api = client(kraken_mock, acc)
     assert api.query_private("Balance") == {"error": [INVALID_NONCE]}
+
+
+def test_ip_allowlist(kraken_mock, make_account):
+    inside = make_account(permissions=["query-funds"], ip_allowlist=["127.0.0.0/8"])
+    outside = make_account(permissions=["query-funds"], ip_allowlist=["203.0.113.7"])
+    assert client(kraken_mock, inside).query_private("Balance")["error"] == []
+    assert client(kraken_mock, outside).query_private("Balance") == {"error": [PERMISSION_DENIED]}
+    info = client(kraken_mock, outside).query_private("GetApiKeyInfo")
+    assert info == {"error": [PERMISSION_DENIED]}
+
+
+def test_last_nonce_is_reported_and_kept(kraken_mock):
+    api = client(kraken_mock, "trader")
+    api.query_private("Balance")
+    first = kraken_mock.accounts["trader"].last_nonce
+    info = api.query_private("GetApiKeyInfo")["result"]
+    assert int(info["nonce"]) > first > 0
