@@ -40,9 +40,7 @@ def accounts() -> list[tuple[str, str, str]]:
         if user:
             found.append((f"USER {user[1]}", name, f"KRAKEN_USER_{user[1]}_API_SECRET"))
     return found
-
-
-# --8<-- [end:accounts]
+    # --8<-- [end:accounts]
 
 
 def balance(api: API) -> tuple[str, str, str] | str:

@@ -39,9 +39,7 @@ def credentials(user_id: str | None) -> tuple[str, str, str]:
         if key or secret:
             sys.exit(f"❌ {secret_name if key else key_name} is not set (or blank) for {label}.")
     sys.exit(f"⚠️  Kraken credentials not configured for {label}: set {' and '.join(pairs[0])}.")
-
-
-# --8<-- [end:credentials]
+    # --8<-- [end:credentials]
 
 
 def main() -> int:

@@ -63,9 +63,7 @@ def pair_problems(key_name: str, secret_name: str) -> list[str]:
     if key and looks_like_secret(key) and not looks_like_secret(secret):
         return [f"{key_name} and {secret_name} look swapped: the key is the shorter value."]
     return []
-
-
-# --8<-- [end:checks]
+    # --8<-- [end:checks]
 
 
 def show(name: str) -> str:

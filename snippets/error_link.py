@@ -102,9 +102,7 @@ def find(text: str) -> str | None:
         if re.search(rf"(^|[\s:]){re.escape(message)}($|[\s.!,;:])", folded):
             return error
     return None
-
-
-# --8<-- [end:find]
+    # --8<-- [end:find]
 
 
 def main(args: list[str]) -> int:

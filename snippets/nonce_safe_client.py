@@ -43,8 +43,7 @@ class NonceSafeAPI(krakenex.API):
         with NonceSafeAPI._lock:
             return super().query_private(method, data, timeout=timeout)
 
-
-# --8<-- [end:client]
+    # --8<-- [end:client]
 
 
 def credentials(user_id: str | None) -> tuple[str, str, str]:

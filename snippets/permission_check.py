@@ -146,7 +146,7 @@ def probe(api: API) -> dict[str, bool | None]:
 def name(permission: str) -> str:
     """How Kraken's page shows the box: 'Funds permissions > Query (formerly "Query Funds")'."""
     section, _, label, old = PERMISSIONS[permission]
-    formerly = ", ".join(f'"{label}"' for label in old)
+    formerly = ", ".join(f'"{old_label}"' for old_label in old)
     return f"{section} > {label}" + (f" (formerly {formerly})" if old else "")
 
 
