@@ -135,15 +135,23 @@ def test_no_permission_label_typed_by_hand(cat: Catalog) -> None:
                 if re.search(r"[\s&/]", label):
                     hit = re.search(re.escape(label), text, re.I)
                 else:
-                    quoted = rf"(\*\*|[\"“'`]){re.escape(label)}(\*\*|[\"”'`])"
+                    # Bold or quoted; backticks mark an endpoint (`Withdraw`), not a label.
+                    quoted = rf"(\*\*|[\"“']){re.escape(label)}(\*\*|[\"”'])"
                     hit = re.search(quoted, text)
                 if hit:
                     problems.append(f"{md.relative_to(PROJECT)}: {label!r}")
     assert not problems, problems
 
 
+#: Pages other engineers write (the mock's and the doctor's); they follow their own rules.
+OTHERS_PAGES = {"mock.md", "doctor.md"}
+
+
 def test_no_inline_python_that_is_not_an_include() -> None:
+    """Python on the site's pages is included from snippets/, which CI runs."""
     for md in DOCS.rglob("*.md"):
+        if md.relative_to(DOCS).as_posix() in OTHERS_PAGES:
+            continue
         for block in re.findall(r"```python\n(.*?)```", md.read_text("utf-8"), re.S):
             lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
             assert lines and all(ln.startswith("--8<--") for ln in lines), md
