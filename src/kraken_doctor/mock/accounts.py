@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import secrets as _secrets
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock.signing import SecretError, decode_secret
 
 DEMO_FILE = "demo_accounts.yml"
+#: Balances must stay below this (a mock account never needs more).
+MAX_AMOUNT = Decimal(10) ** 15
 BOT = "bot"
 
 _FIELDS = (
@@ -136,11 +139,10 @@ def _is_amount(value: Any) -> bool:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return False
     try:
-        from decimal import Decimal, InvalidOperation
-
-        return Decimal(str(value)).is_finite()
+        amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return False
+    return amount.is_finite() and abs(amount) < MAX_AMOUNT
 
 
 def _entry(i: int, raw: Any) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import string
 import threading
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from kraken_doctor.mock import market
@@ -29,7 +29,10 @@ def new_id(prefix: str) -> str:
 
 
 def fmt(value: Decimal, places: int) -> str:
-    return format(value.quantize(Decimal(1).scaleb(-places)), "f")
+    """`value` with exactly `places` decimals, as Kraken writes amounts."""
+    with localcontext() as ctx:
+        ctx.prec = 100  # amounts are bounded on input; this only keeps quantize from failing
+        return format(value.quantize(Decimal(1).scaleb(-places)), "f")
 
 
 def fmt_asset(code: str, value: Decimal) -> str:

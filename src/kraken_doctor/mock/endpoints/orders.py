@@ -31,6 +31,9 @@ ORDER_TYPES = (
 NEEDS_PRICE = {t for t in ORDER_TYPES if t not in ("market", "settle-position")}
 NEEDS_PRICE2 = {"stop-loss-limit", "take-profit-limit", "trailing-stop-limit"}
 OFLAGS = {"post", "fcib", "fciq", "nompp", "viqc"}
+#: Numbers of 10**15 and more, or below 10**-15, are refused as malformed: no pair trades
+#: in such sizes or prices.
+MAX_DIGITS = 15
 
 
 def _text(spec: dict[str, Any], name: str) -> str | None:
@@ -54,7 +57,7 @@ def _decimal(spec: dict[str, Any], name: str, required: bool) -> Decimal | None:
         value = Decimal(stripped)
     except InvalidOperation:
         raise KrakenError(invalid_arguments(name)) from None
-    if not value.is_finite() or value <= 0:
+    if not value.is_finite() or value <= 0 or not -MAX_DIGITS <= value.adjusted() < MAX_DIGITS:
         raise KrakenError(invalid_arguments(name))
     return value
 
