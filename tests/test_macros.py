@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kraken_doctor import macros
+from kraken_doctor import docs_url, macros
 from kraken_doctor.catalog import Catalog, load_catalog
 
 
@@ -201,32 +201,27 @@ def test_fence_is_longer_than_any_backticks_inside() -> None:
 # -- captured outputs -----------------------------------------------------------------------
 
 
-def test_snippet_and_doctor_outputs_are_fenced_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple] = []
+def test_snippet_output_is_what_the_snippet_prints_fenced(cat: Catalog) -> None:
+    """Captured from the real snippet against the mock, as the build does."""
+    macros.snippet_output.cache_clear()
+    out = macros.snippet_output("error_link.py", ("EAPI:Invalid key",))
+    assert out == macros.fenced(docs_url("EAPI:Invalid key"))
+    out = macros.snippet_output("connection_test.py", (), "no-query-funds")
+    assert out.startswith("```text\n") and out.endswith("\n```")
+    assert cat.error("egeneral-permission-denied").string in out
 
-    def run_snippet(name, args=None, account="trader", env=None, project_dir=None):
-        calls.append((name, args, account))
-        return f"ran {name}\n"
 
-    def run_scenario(name, json=False):
+def test_doctor_output_is_the_scenario_text_fenced(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, bool]] = []
+
+    def run_scenario(name: str, json: bool = False) -> tuple[str, int]:
         calls.append((name, json))
-        return f"scenario {name}\n", 0
+        return f"scenario {name}\n", 1
 
-    snippet_runs = types.ModuleType("kraken_doctor.snippet_runs")
-    snippet_runs.run_snippet = run_snippet
     demo = types.ModuleType("kraken_doctor.doctor.demo")
     demo.run_scenario = run_scenario
-    doctor = types.ModuleType("kraken_doctor.doctor")
-    doctor.demo = demo
-    monkeypatch.setitem(sys.modules, "kraken_doctor.snippet_runs", snippet_runs)
-    monkeypatch.setitem(sys.modules, "kraken_doctor.doctor", doctor)
     monkeypatch.setitem(sys.modules, "kraken_doctor.doctor.demo", demo)
-    macros.snippet_output.cache_clear()
     macros.doctor_output.cache_clear()
-
-    out = macros.snippet_output("env_check.py", ("alice_example",), "view-only")
-    assert out == "```text\nran env_check.py\n```"
-    assert macros.doctor_output("healthy") == "```text\nscenario healthy\n```"
-    assert calls == [("env_check.py", ["alice_example"], "view-only"), ("healthy", False)]
-    macros.snippet_output.cache_clear()
+    assert macros.doctor_output("healthy", json=True) == "```text\nscenario healthy\n```"
+    assert calls == [("healthy", True)]
     macros.doctor_output.cache_clear()
