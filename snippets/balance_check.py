@@ -47,7 +47,7 @@ def balance(api: API) -> tuple[str, str, str] | str:
     """(USD, USDT, total) as the bot computes them, or the error to show instead."""
     try:
         reply = api.query_private("Balance", timeout=30)
-    except OSError as exc:  # requests' errors: refused, timeout, HTTP 5xx, not JSON
+    except (OSError, ValueError) as exc:  # refused, timed out, HTTP 5xx, not JSON
         return f"cannot reach {api.uri} ({type(exc).__name__})"
     if reply.get("error"):
         return f"{reply['error'][0]}  {docs_url(reply['error'][0])}"

@@ -53,7 +53,7 @@ def main() -> int:
     print(f"Testing Kraken connection ({label}), key ending {key[-4:]}, at {api.uri}")
     try:
         reply = api.query_private("Balance", timeout=30)
-    except OSError as exc:  # krakenex raises requests' errors: refused, timeout, HTTP 5xx, not JSON
+    except (OSError, ValueError) as exc:  # refused, timed out, HTTP 5xx, not JSON
         status = getattr(getattr(exc, "response", None), "status_code", None)
         sys.exit(
             "⚠️  Kraken connection failed - network issue or API unavailable "

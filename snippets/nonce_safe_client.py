@@ -91,7 +91,7 @@ def main() -> int:
                 pool.submit(api.query_private, "Balance", timeout=30) for _ in range(args.calls)
             ]
             outcomes = Counter(", ".join(c.result()["error"]) or "ok" for c in calls)
-    except OSError as exc:  # requests' errors: refused, timeout, HTTP 5xx, not JSON
+    except (OSError, ValueError) as exc:  # refused, timed out, HTTP 5xx, not JSON
         sys.exit(f"⚠️  Could not reach Kraken at {api.uri} ({type(exc).__name__}).")
     print(f"  {outcomes.pop('ok', 0)} succeeded")
     for error, count in outcomes.items():

@@ -112,7 +112,7 @@ def call(api: API, method: str, params: dict) -> dict:
     """Kraken's reply to one call; a network failure ends the check."""
     try:
         return api.query_private(method, dict(params), timeout=30)
-    except OSError as exc:  # requests' errors: refused, timeout, HTTP 5xx, not JSON
+    except (OSError, ValueError) as exc:  # refused, timed out, HTTP 5xx, not JSON
         sys.exit(f"⚠️  Could not reach Kraken at {api.uri} ({type(exc).__name__}).")
 
 

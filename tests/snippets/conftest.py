@@ -68,9 +68,12 @@ class _Stub(BaseHTTPRequestHandler):
         method = self.path.rsplit("/", 1)[-1]
         queue = self.replies.get(method) or [{"error": ["EGeneral:Unknown method"]}]
         body = queue.pop(0) if len(queue) > 1 else queue[0]
-        data = json.dumps(body).encode()
+        # A str is sent as it is, as a web page (a proxy or a captive portal answering).
+        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        self.send_header(
+            "Content-Type", "text/html" if isinstance(body, str) else "application/json"
+        )
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -82,7 +85,8 @@ class _Stub(BaseHTTPRequestHandler):
 @pytest.fixture
 def stub_kraken() -> Iterator[Callable[[dict[str, list[Any]]], str]]:
     """`url = stub_kraken({"Balance": [reply, reply, ...]})`: a server that answers each
-    private method with the next reply in its list (the last one repeats), and every
+    private method with the next reply in its list (the last one repeats; a str is sent
+    as an HTML page), and every
     other method with EGeneral:Unknown method. For answers the mock has no fault for."""
     servers: list[ThreadingHTTPServer] = []
 

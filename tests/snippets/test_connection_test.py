@@ -101,6 +101,14 @@ def test_server_errors_end_with_a_message(snippet, kraken_mock, as_master, fault
     assert ("(HTTP 502)" if fault == "http-5xx" else "(ConnectionError)") in run.output
 
 
+def test_a_web_page_instead_of_json(snippet, stub_kraken):
+    url = stub_kraken({"Balance": ["<html><body>Please sign in to the Wi-Fi</body></html>"]})
+    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    run = snippet(NAME, env=env)
+    assert run.returncode == 1
+    assert "network issue or API unavailable (JSONDecodeError)" in run.output
+
+
 def test_unreachable_server(snippet, as_master, closed_port_url):
     run = snippet(NAME, env={**as_master("trader"), ENV.api_url: closed_port_url})
     assert run.returncode == 1
