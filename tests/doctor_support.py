@@ -18,16 +18,28 @@ from typing import Any
 from kraken_doctor.catalog import load_catalog
 
 
-def assert_no_secrets(text: str, keys: list[str] = (), secrets: list[str] = ()) -> None:  # type: ignore[assignment]
-    """No secret, no part of one, and no more than the last 4 characters of a key in `text`."""
+def assert_no_secrets(
+    text: str,
+    keys: list[str] = (),  # type: ignore[assignment]
+    secrets: list[str] = (),  # type: ignore[assignment]
+    key_window: int = 5,
+    secret_window: int = 8,
+) -> None:
+    """No secret, no part of one, and no more than the last 4 characters of a key in `text`.
+
+    A key may show only its last 4 characters, so no `key_window` (5) characters of it in a
+    row may appear; no `secret_window` characters of a secret may.
+    """
     for secret in secrets:
         s = secret.strip()
-        for i in range(max(0, len(s) - 7)):
-            assert s[i : i + 8] not in text, "part of a secret appears in the output"
+        for i in range(max(0, len(s) - secret_window + 1)):
+            assert s[i : i + secret_window] not in text, "part of a secret appears in the output"
     for key in keys:
         k = key.strip()
-        for i in range(max(0, len(k) - 4)):
-            assert k[i : i + 5] not in text, "more than the last 4 characters of a key appear"
+        for i in range(max(0, len(k) - key_window + 1)):
+            assert k[i : i + key_window] not in text, (
+                "more than the last 4 characters of a key appear in the output"
+            )
 
 
 def env_for(key: str, secret: str, url: str, account: str = "master") -> dict[str, str]:

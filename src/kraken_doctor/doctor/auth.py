@@ -107,19 +107,21 @@ def interpret(ans: Answer, cat: Catalog, otp_given: bool, context: str) -> Findi
             url,
         )
     if c.slug == PERMISSION_DENIED:
-        # GetApiKeyInfo needs no permission; users report this answer for 2FA keys without otp.
-        hint = (
-            f"the key probably has API 2FA: run again with {OTP_OPTION} CODE (or {OTP_ENV})"
+        # GetApiKeyInfo needs no permission: 2FA without a code (user reports) or an IP
+        # allowlist that leaves this machine out are the likely reasons.
+        twofa = (
+            f"the key has API 2FA and needs {OTP_OPTION} CODE (or {OTP_ENV})"
             if not otp_given
-            else "check that the key is active on kraken.com"
+            else "the one-time password was refused"
         )
         return Finding(
             "authentication",
             "fail",
             "denied-without-permission",
             f"Kraken answered EGeneral:Permission denied {context}, a call that needs no "
-            f"permission: {hint}.",
-            "Turn off API 2FA for the bot's key, or make the bot send the code.",
+            f"permission: {twofa}, or the key's IP allowlist does not include this machine.",
+            "Check the key's 2FA and IP allowlist on kraken.com (Settings, then API); a bot's "
+            "key should have no 2FA.",
             url,
         )
     if c.slug == INVALID_NONCE:

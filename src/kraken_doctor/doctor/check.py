@@ -190,6 +190,17 @@ def _private_steps(
             rep.add(auth.passed(rep.key_hint or "..."))
         rep.permission_method = "probes"
         states = run.states
+        if states and all(v != "granted" for v in states.values()):
+            rep.add(
+                Finding(
+                    "permissions",
+                    "warn",
+                    "all-probes-denied",
+                    "Every probe was refused with Permission denied. A key with API 2FA and no "
+                    "code, or an IP allowlist without this machine, looks the same.",
+                    "If the boxes on kraken.com are ticked, check the key's 2FA and IP allowlist.",
+                )
+            )
     else:
         rep.add(auth.interpret(info, cat, bool(opts.otp), context))
         return
@@ -249,9 +260,10 @@ def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) 
             rep.add(f)
         if not rep.has("fail"):
             ready.append((rep, creds))
-    for f in hygiene.shared_keys((r.account, c.key.name, c.key.value or "") for r, c in ready):
+    shared = hygiene.shared_keys((r.account, c.key.name, c.key.value or "") for r, c in ready)
+    for ids, f in shared:
         for r, _ in ready:
-            if f.message.startswith(f"{r.key_variable} ({r.account})"):
+            if r.account in ids:
                 r.add(f)
     if ready:
         progress = opts.progress

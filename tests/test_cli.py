@@ -1,0 +1,174 @@
+"""The `kraken-doctor` command line: check, explain, demo, mock; exit codes and output."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from doctor_support import assert_no_secrets, check_schema, env_for
+from kraken_doctor.catalog import load_catalog
+from kraken_doctor.cli import main
+from kraken_doctor.doctor.auth import OTP_ENV
+from kraken_doctor.doctor.report import JSON_SCHEMA
+from kraken_doctor.links import docs_url
+
+CAT = load_catalog()
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def bot_env(monkeypatch, tmp_path, kraken_mock):
+    """The process environment of a bot using `account` on the mock; cwd without a .env."""
+    monkeypatch.chdir(tmp_path)
+    for name in (CAT.env_vars.master.key, CAT.env_vars.master.secret, "NO_COLOR", OTP_ENV):
+        monkeypatch.delenv(name, raising=False)
+
+    def use(account: str) -> None:
+        acc = kraken_mock.accounts[account]
+        for k, v in env_for(acc.key, acc.secret, kraken_mock.url).items():
+            monkeypatch.setenv(k, v)
+
+    return use
+
+
+def _secrets(srv) -> dict[str, list[str]]:
+    accs = list(srv.accounts.values())
+    return {"keys": [a.key for a in accs], "secrets": [a.secret for a in accs]}
+
+
+def test_explain_a_log_line(capsys) -> None:
+    line = "2026-01-11 | ERROR | Kraken connection test failed (MASTER): ['EAPI:Invalid nonce']"
+    assert main(["explain", line]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("EAPI:Invalid nonce: Invalid nonce")
+    assert docs_url("EAPI:Invalid nonce") in out and "Fix:" in out and "Meaning:" in out
+
+
+def test_explain_json_and_detail_suffixes(capsys) -> None:
+    assert main(["explain", "--json", "EGeneral:Invalid arguments:volume"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["error"] == "EGeneral:Invalid arguments" and data["found"]
+
+
+def test_explain_unknown_points_to_the_index(capsys) -> None:
+    assert main(["explain", "the bot crashed"]) == 1
+    captured = capsys.readouterr()
+    assert CAT.site.base_url + CAT.site.errors_path in captured.err
+    assert captured.out == ""
+
+
+def test_check_all_well(bot_env, kraken_mock, capsys) -> None:
+    bot_env("trader")
+    assert main(["check"]) == 0
+    captured = capsys.readouterr()
+    assert "Result: all well (exit 0)." in captured.out
+    assert "\x1b[" not in captured.out  # not a terminal: no colour
+    assert captured.err == ""  # no progress when stderr is not a terminal
+    assert_no_secrets(captured.out + captured.err, **_secrets(kraken_mock))
+    assert kraken_mock.state_changes() == []
+
+
+def test_check_json_follows_the_schema(bot_env, kraken_mock, capsys) -> None:
+    bot_env("view-only")
+    assert main(["check", "--json", "--account", "master"]) == 1
+    out = capsys.readouterr().out
+    data = json.loads(out)
+    check_schema(JSON_SCHEMA, data)
+    assert data["exit_code"] == 1 and data["accounts"][0]["checklist"]
+    assert_no_secrets(out, **_secrets(kraken_mock))
+
+
+def test_json_schema_is_printed(capsys) -> None:
+    assert main(["check", "--json-schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+
+
+def test_progress_on_a_terminal_and_colour_unless_no_color(
+    bot_env, kraken_mock, monkeypatch
+) -> None:
+    bot_env("trader")
+    out, err = _Tty(), _Tty()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    assert main(["check"]) == 0
+    assert "\x1b[" in out.getvalue()
+    assert "GetApiKeyInfo" in err.getvalue() and "SystemStatus" in err.getvalue()
+    monkeypatch.setenv("NO_COLOR", "1")
+    out2 = _Tty()
+    monkeypatch.setattr(sys, "stdout", out2)
+    assert main(["check", "--quiet"]) == 0
+    assert "\x1b[" not in out2.getvalue()
+    assert_no_secrets(out.getvalue() + err.getvalue(), **_secrets(kraken_mock))
+
+
+def test_otp_from_the_environment_is_used_and_never_printed(
+    bot_env, kraken_mock, monkeypatch, capsys
+) -> None:
+    bot_env("two-factor")
+    otp = kraken_mock.accounts["two-factor"].otp
+    assert main(["check"]) == 1
+    monkeypatch.setenv(OTP_ENV, otp)
+    assert main(["check", "--json"]) == 0
+    text = capsys.readouterr()
+    assert otp not in text.out + text.err
+
+
+def test_a_missing_variable_exits_1_and_names_it(monkeypatch, tmp_path, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in (CAT.env_vars.master.key, CAT.env_vars.master.secret) + (
+        CAT.env_vars.legacy.key,
+        CAT.env_vars.legacy.secret,
+    ):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["check"]) == 1
+    assert CAT.env_vars.master.key in capsys.readouterr().out
+
+
+def test_a_bad_api_url_exits_2_and_names_the_variable(bot_env, monkeypatch, capsys) -> None:
+    bot_env("trader")
+    monkeypatch.setenv(CAT.env_vars.api_url, "api.kraken.com")
+    assert main(["check"]) == 2
+    assert CAT.env_vars.api_url in capsys.readouterr().out
+
+
+def test_bad_arguments_exit_2_without_a_traceback(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--timeout", "soon"])
+    assert exc.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert main([]) == 2
+
+
+def test_demo_list_scenario_and_unknown(capsys) -> None:
+    assert main(["demo", "--list"]) == 0
+    assert "nonce-trap" in capsys.readouterr().out
+    assert main(["demo", "--scenario", "withdraw-enabled"]) == 1
+    assert "DANGER" in capsys.readouterr().out
+    assert main(["demo", "--scenario", "nope"]) == 2
+    assert "all-good" in capsys.readouterr().err
+
+
+def test_mock_is_wired_in(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["mock", "--help"])
+    assert exc.value.code == 0
+    assert "--accounts" in capsys.readouterr().out
+
+
+def test_the_console_entry_point_runs() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "kraken_doctor.cli", "explain", "EService: Throttled: 1700000000"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0 and docs_url("EService:Throttled") in proc.stdout

@@ -1,0 +1,215 @@
+"""`check` against the mock: every demo key, both permission paths, no state ever changed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from doctor_support import Reply, assert_no_secrets, check_schema, env_for, stub_server
+from kraken_doctor.catalog import load_catalog
+from kraken_doctor.doctor.check import CheckOptions, run_check
+from kraken_doctor.doctor.report import JSON_SCHEMA, render
+
+CAT = load_catalog()
+NEEDED = [p.id for p in CAT.required_permissions]
+
+
+def _run(srv, account: str | None = None, key=None, secret=None, **opts):
+    """Run the check with one mock account as the master; assert no leak and no change."""
+    if account is not None:
+        acc = srv.accounts[account]
+        key, secret = acc.key, acc.secret
+    opts.setdefault("cwd", "/nonexistent-dir")
+    report = run_check(CheckOptions(environ=env_for(key, secret, srv.url), timeout=5, **opts))
+    text, data = render(report), render(report, as_json=True)
+    every = list(srv.accounts.values())
+    assert_no_secrets(
+        text + data, keys=[a.key for a in every], secrets=[a.secret for a in every] + [secret]
+    )
+    if opts.get("otp"):
+        assert opts["otp"] not in text + data
+    check_schema(JSON_SCHEMA, json.loads(data))
+    assert srv.state_changes() == []
+    return report, report.accounts[0]
+
+
+def _codes(acc) -> set[str]:
+    return {f.code for f in acc.findings}
+
+
+def test_a_good_key_passes_with_one_private_call(kraken_mock) -> None:
+    rep, acc = _run(kraken_mock, "trader")
+    assert rep.exit_code == 0 and acc.exit_code == 0
+    assert acc.permission_method == "GetApiKeyInfo"
+    assert acc.private_calls == 1 and acc.checklist == []
+    assert all(acc.permissions[p] == "granted" for p in NEEDED)
+    assert {"authenticated", "all-needed-granted", "online"} <= _codes(acc)
+
+
+def test_a_view_only_key_gets_the_boxes_to_tick(kraken_mock) -> None:
+    rep, acc = _run(kraken_mock, "view-only")
+    granted = set(kraken_mock.accounts["view-only"].permissions)
+    assert rep.exit_code == 1
+    ticks = [i.permission for i in acc.checklist if i.action == "tick"]
+    assert ticks == [p for p in NEEDED if p not in granted]
+    for item in acc.checklist:
+        perm = CAT.permission(item.permission)
+        assert item.label == perm.label and item.old_labels == perm.old_labels
+        assert item.url.startswith(CAT.site.base_url)
+
+
+def test_withdraw_gets_a_loud_warning_and_an_untick(kraken_mock) -> None:
+    rep, acc = _run(kraken_mock, "withdraw-enabled")
+    assert rep.exit_code == 1
+    [f] = [f for f in acc.findings if f.code == "forbidden-withdraw-funds"]
+    assert f.status == "fail" and f.message.startswith("DANGER")
+    assert [(i.action, i.permission) for i in acc.checklist] == [("untick", "withdraw-funds")]
+
+
+def test_allowlist_and_expiry_advice_follow_the_key_settings(kraken_mock, make_account) -> None:
+    _, acc = _run(kraken_mock, "trader")
+    assert {"no-ip-allowlist", "no-expiry"} <= _codes(acc)
+    safer = make_account(NEEDED, ip_allowlist=["127.0.0.1/32"], valid_until=4102444800)
+    rep, acc = _run(kraken_mock, safer.name)
+    assert rep.exit_code == 0 and not {"no-ip-allowlist", "no-expiry"} & _codes(acc)
+
+
+def test_the_classic_permission_denied_names_query_funds(kraken_mock) -> None:
+    _, acc = _run(kraken_mock, "no-query-funds")
+    [item] = acc.checklist
+    assert (item.action, item.permission) == ("tick", "query-funds")
+
+
+def test_an_unknown_key_is_invalid_key(kraken_mock, make_account) -> None:
+    ghost = make_account(NEEDED)
+    key, secret = ghost.key[::-1], ghost.secret
+    rep, acc = _run(kraken_mock, key=key, secret=secret)
+    assert rep.exit_code == 1 and "eapi-invalid-key" in _codes(acc)
+
+
+def test_a_wrong_secret_is_invalid_signature(kraken_mock) -> None:
+    other = kraken_mock.accounts["user-bob"].secret
+    rep, acc = _run(kraken_mock, key=kraken_mock.accounts["trader"].key, secret=other)
+    assert rep.exit_code == 1 and "eapi-invalid-signature" in _codes(acc)
+
+
+def test_the_nonce_trap_says_only_a_new_key_helps(kraken_mock) -> None:
+    rep, acc = _run(kraken_mock, "nonce-trap")
+    [f] = [f for f in acc.findings if f.code == "nonce-trap"]
+    assert rep.exit_code == 1 and "new API key" in f.fix
+    assert acc.private_calls == 2  # one retry with a fresh nonce, no more
+
+
+def test_two_factor_without_and_with_the_code(kraken_mock) -> None:
+    rep, acc = _run(kraken_mock, "two-factor")
+    [f] = [f for f in acc.findings if f.code == "eapi-invalid-signature"]
+    assert "--otp" in f.fix and rep.exit_code == 1
+    rep, acc = _run(kraken_mock, "two-factor", otp=kraken_mock.accounts["two-factor"].otp)
+    assert rep.exit_code == 0
+
+
+def test_an_otp_for_a_key_without_2fa_is_explained(kraken_mock) -> None:
+    rep, acc = _run(kraken_mock, "trader", otp="424242")
+    [f] = [f for f in acc.findings if f.code == "eapi-invalid-signature"]
+    assert "without --otp" in f.fix
+
+
+@pytest.mark.parametrize(
+    "granted",
+    [
+        [],
+        ["query-funds"],
+        ["modify-trades"],
+        ["close-trades", "query-closed-trades"],
+        ["modify-trades", "close-trades", "withdraw-funds"],
+        ["query-funds", "withdraw-funds", "query-open-trades"],
+        NEEDED,
+        [*NEEDED, "withdraw-funds", "export-data", "query-ledger"],
+    ],
+)
+def test_the_fallback_plan_agrees_with_getapikeyinfo(kraken_mock, make_account, granted) -> None:
+    acc_obj = make_account(granted)
+    _, direct = _run(kraken_mock, acc_obj.name)
+    kraken_mock.set_fault("no-getapikeyinfo")
+    rep, probed = _run(kraken_mock, acc_obj.name)
+    assert probed.permission_method == "probes"
+    for pid, state in probed.permissions.items():
+        if state != "unknown":
+            assert state == direct.permissions[pid], pid
+    for pid in NEEDED:
+        assert probed.permissions[pid] == direct.permissions[pid]
+    assert probed.exit_code == direct.exit_code
+    tier = CAT.tier("starter")
+    assert probed.counter_points <= tier.max_counter
+    assert kraken_mock.rate_counter(acc_obj.name) <= tier.max_counter
+
+
+def test_users_are_checked_by_their_own_variables(kraken_mock) -> None:
+    bob = kraken_mock.accounts["user-bob"]
+    env = env_for(bob.key, bob.secret, kraken_mock.url, account="bob_example")
+    rep = run_check(CheckOptions(accounts=["bob_example"], environ=env, cwd="/nonexistent"))
+    [acc] = rep.accounts
+    assert acc.key_variable == CAT.env_vars.for_user("bob_example")[0]
+    assert acc.exit_code == 0 and kraken_mock.state_changes() == []
+
+
+def test_all_accounts_share_one_reachability_check(kraken_mock) -> None:
+    trader, bob = kraken_mock.accounts["trader"], kraken_mock.accounts["user-bob"]
+    env = {
+        **env_for(trader.key, trader.secret, kraken_mock.url),
+        **env_for(bob.key, bob.secret, kraken_mock.url, account="bob"),
+    }
+    rep = run_check(CheckOptions(accounts=["all"], environ=env, cwd="/nonexistent"))
+    assert [a.account for a in rep.accounts] == ["master", "bob"]
+    assert rep.exit_code == 0
+    public = [c for c in kraken_mock.audit if c.method in ("SystemStatus", "Time")]
+    assert len(public) == 2
+
+
+def test_the_same_key_twice_is_flagged(kraken_mock) -> None:
+    trader = kraken_mock.accounts["trader"]
+    env = {
+        **env_for(trader.key, trader.secret, kraken_mock.url),
+        **env_for(trader.key, trader.secret, kraken_mock.url, account="bob"),
+    }
+    rep = run_check(CheckOptions(accounts=["master", "bob"], environ=env, cwd="/nonexistent"))
+    assert all("shared-key" in _codes(a) for a in rep.accounts)
+
+
+def _key_info_stub(answers: list[bytes]):
+    """A server whose GetApiKeyInfo answers come from `answers` in turn; public calls pass."""
+    status = b'{"error": [], "result": {"status": "online", "timestamp": "x"}}'
+
+    def respond(method: str, path: str, body: bytes) -> Reply:
+        if path.startswith("/0/public/SystemStatus"):
+            return Reply(body=status)
+        if path.startswith("/0/public/Time"):
+            return Reply(body=b'{"error": [], "result": {"unixtime": 1}}')
+        return Reply(body=answers.pop(0) if answers else b'{"error": ["EGeneral:Internal error"]}')
+
+    return respond
+
+
+def test_a_nonce_refused_once_means_another_program_uses_the_key() -> None:
+    perms = json.dumps({"error": [], "result": {"permissions": NEEDED, "ipAllowlist": []}})
+    answers = [b'{"error": ["EAPI:Invalid nonce"]}', perms.encode()]
+    with stub_server(_key_info_stub(answers)) as url:
+        rep = run_check(CheckOptions(environ=env_for("K" * 56, "A" * 86 + "==", url), cwd="/x"))
+    acc = rep.accounts[0]
+    assert "nonce-race" in _codes(acc) and "clock-skew" in _codes(acc)
+    assert acc.exit_code == 0
+    assert [f.status for f in acc.findings if f.code == "nonce-race"] == ["warn"]
+
+
+def test_a_rate_limit_during_the_probes_stops_them_and_says_so() -> None:
+    answers = [
+        b'{"error": ["EGeneral:Unknown method"]}',
+        b'{"error": [], "result": {"ZUSD": "1"}}',
+        b'{"error": ["EAPI:Rate limit exceeded"]}',
+    ]
+    with stub_server(_key_info_stub(answers)) as url:
+        rep = run_check(CheckOptions(environ=env_for("K" * 56, "A" * 86 + "==", url), cwd="/x"))
+    acc = rep.accounts[0]
+    assert rep.exit_code == 2 and "eapi-rate-limit-exceeded" in _codes(acc)
+    assert acc.private_calls == 3 and acc.checklist == []

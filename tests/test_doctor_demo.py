@@ -1,0 +1,76 @@
+"""Every demo scenario: the expected diagnosis, no state changed, no secret shown."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from doctor_support import assert_no_secrets, check_schema
+from kraken_doctor.demo import SCENARIOS, run_in_mock, run_scenario, unknown_key
+from kraken_doctor.doctor.report import JSON_SCHEMA, render
+from kraken_doctor.mock import demo_accounts
+
+KEYS = [a.key for a in demo_accounts()] + [unknown_key()[0]]
+SECRETS = [a.secret for a in demo_accounts()] + [unknown_key()[1]]
+
+#: scenario -> (exit code, a finding code it must report)
+EXPECTED = {
+    "all-good": (0, "all-needed-granted"),
+    "view-only": (1, "missing-modify-trades"),
+    "permission-denied": (1, "missing-query-funds"),
+    "withdraw-enabled": (1, "forbidden-withdraw-funds"),
+    "invalid-key": (1, "eapi-invalid-key"),
+    "nonce-trap": (1, "nonce-trap"),
+    "two-factor": (1, "eapi-invalid-signature"),
+    "rate-limited": (2, "eapi-rate-limit-exceeded"),
+    "kraken-down": (2, "transport-http-5xx"),
+    "maintenance": (2, "status-maintenance"),
+    "no-getapikeyinfo": (0, "no-getapikeyinfo"),
+}
+
+
+def test_every_scenario_is_covered_here() -> None:
+    assert set(EXPECTED) == set(SCENARIOS)
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+@pytest.mark.parametrize("fallback", [False, True])
+def test_scenario_diagnosis_and_safety(name: str, fallback: bool) -> None:
+    run = run_in_mock(name, fallback=fallback)
+    assert run.state_changes == [], "the doctor changed the account"
+    code, finding = EXPECTED[name]
+    acc = run.report.accounts[0]
+    assert run.report.exit_code == code
+    assert finding in {f.code for f in acc.findings}
+    text = render(run.report)
+    data = render(run.report, as_json=True)
+    assert_no_secrets(text + data, keys=KEYS, secrets=SECRETS)
+    check_schema(JSON_SCHEMA, json.loads(data))
+    if fallback and acc.permission_method:
+        assert acc.permission_method == "probes"
+
+
+def test_run_scenario_returns_the_printed_text_and_exit_code() -> None:
+    text, code = run_scenario("view-only")
+    assert code == 1 and text.startswith("Demo scenario view-only")
+    assert "\x1b[" not in text  # never colour in captured output
+    assert "Result: problems found (exit 1)." in text
+    data, code = run_scenario("all-good", json=True)
+    assert code == 0 and json.loads(data)["exit_code"] == 0
+
+
+def test_an_unknown_scenario_is_refused_with_the_list() -> None:
+    with pytest.raises(ValueError, match="all-good"):
+        run_in_mock("no-such-scenario")
+
+
+def test_the_doctor_package_never_imports_the_mock() -> None:
+    import pathlib
+
+    import kraken_doctor.doctor as pkg
+
+    for path in pathlib.Path(pkg.__file__).parent.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "kraken_doctor.mock" not in text and "import mock" not in text, path.name
+    assert not (pathlib.Path(pkg.__file__).parent / "demo.py").exists()
