@@ -1,0 +1,74 @@
+"""Rules every snippet keeps, because users copy one file alone into their bot's folder:
+standard library and krakenex only, the bot's variable names (from the catalog), the API
+address from KRAKEN_API_URL, and a main guard."""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+
+import pytest
+from tests.snippets.support import ENV, SNIPPETS, load_snippet
+
+FILES = sorted(SNIPPETS.glob("*.py"))
+IDS = [p.stem for p in FILES]
+
+
+def imported(path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path.name}: relative import"
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_standard_library_and_krakenex_only(path):
+    outside = imported(path) - set(sys.stdlib_module_names) - {"krakenex"}
+    assert not outside, f"{path.name} imports {sorted(outside)}: users copy it alone"
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_runs_only_as_a_script(path):
+    assert (
+        path.read_text(encoding="utf-8")
+        .rstrip()
+        .endswith(
+            ('if __name__ == "__main__":\n    sys.exit(main())', "sys.exit(main(sys.argv[1:]))")
+        )
+    )
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if "krakenex" in imported(p)], ids=str)
+def test_kraken_address_comes_from_kraken_api_url(path):
+    text = path.read_text(encoding="utf-8")
+    line = f'os.environ.get("{ENV.api_url}", "").strip().rstrip("/") or "{ENV.default_api_url}"'
+    assert line in text
+
+
+@pytest.mark.parametrize("name", ["connection_test", "permission_check", "nonce_safe_client"])
+def test_credentials_follow_the_bots_scheme(name, monkeypatch):
+    credentials = load_snippet(name).credentials
+    for var in [v for v in os.environ if v.upper().startswith("KRAKEN")]:
+        monkeypatch.delenv(var)
+
+    key_name, secret_name = ENV.for_user("john_smith")
+    monkeypatch.setenv(key_name, " john-key ")
+    monkeypatch.setenv(secret_name, "john-secret")
+    assert credentials("john_smith") == ("john-key", "john-secret", "USER:john_smith")
+
+    monkeypatch.setenv(ENV.legacy.key, "legacy-key")
+    monkeypatch.setenv(ENV.legacy.secret, "legacy-secret")
+    assert credentials(None) == ("legacy-key", "legacy-secret", "MASTER")
+    monkeypatch.setenv(ENV.master.key, "master-key")
+    monkeypatch.setenv(ENV.master.secret, "master-secret")
+    assert credentials(None) == ("master-key", "master-secret", "MASTER")
+
+    monkeypatch.delenv(ENV.master.secret)
+    with pytest.raises(SystemExit, match=f"{ENV.master.secret} is not set"):
+        credentials(None)  # a half-set master pair is an error, not a silent legacy fallback
