@@ -240,3 +240,31 @@ def test_catalog_probes_change_nothing(kraken_mock, make_account, probe):
     res = api.query_private(probe.endpoint, dict(probe.params))
     assert res["error"] in ([], [CAT.error("eorder-unknown-order").string]), res
     assert kraken_mock.state_changes() == []
+
+
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [
+        ("OHLC", {"pair": "XBTUSD", "interval": "60"}),
+        ("Depth", {"pair": "XBTUSD", "count": "3"}),
+        ("Trades", {"pair": "ETHUSD"}),
+        ("Spread", {"pair": "XBTUSD"}),
+    ],
+)
+def test_market_history(kraken_mock, method, params):
+    res = keyless(kraken_mock).query_public(method, params)
+    pair = "XETHZUSD" if params["pair"] == "ETHUSD" else "XXBTZUSD"
+    assert res["error"] == [] and res["result"][pair]
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "expected"),
+    [
+        ("OHLC", {"pair": "XBTUSD", "interval": "7"}, "EGeneral:Invalid arguments:interval"),
+        ("Depth", {}, "EGeneral:Invalid arguments:pair"),
+        ("Depth", {"pair": "XBTUSD", "count": "0"}, "EGeneral:Invalid arguments:count"),
+        ("Trades", {"pair": "NOPE"}, "EQuery:Unknown asset pair"),
+    ],
+)
+def test_market_history_arguments(kraken_mock, method, params, expected):
+    assert keyless(kraken_mock).query_public(method, params) == {"error": [expected]}

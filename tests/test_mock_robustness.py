@@ -131,8 +131,23 @@ def test_any_form_body(srv, method, params):
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    method=st.sampled_from(["Time", "SystemStatus", "Assets", "AssetPairs", "Ticker", "X"]),
-    params=st.dictionaries(st.sampled_from(["pair", "asset", "info"]), TEXT_VALUES, max_size=3),
+    method=st.sampled_from(
+        [
+            "Time",
+            "SystemStatus",
+            "Assets",
+            "AssetPairs",
+            "Ticker",
+            "OHLC",
+            "Depth",
+            "Trades",
+            "Spread",
+            "X",
+        ]
+    ),
+    params=st.dictionaries(
+        st.sampled_from(["pair", "asset", "info", "interval", "count"]), TEXT_VALUES, max_size=3
+    ),
 )
 def test_any_public_query(srv, method, params):
     _check(requests.get(f"{srv.url}/0/public/{method}", params=params, timeout=10), srv)
