@@ -26,6 +26,15 @@ def user_names(user_id: str) -> tuple[str, str]:
     return f"KRAKEN_USER_{first}_API_KEY", f"KRAKEN_USER_{first}_API_SECRET"
 
 
+def meant(name: str) -> str:
+    """The name the bot reads that a misspelt variable was probably meant to be, or ""."""
+    upper = name.strip().upper()
+    user = re.fullmatch(r"KRAKEN_USER_([A-Z0-9]+)\w*_API_(KEY|SECRET)", upper)
+    if user:  # KRAKEN_USER_TANIA_GILBERT_API_KEY: the bot reads the first name only
+        return f"KRAKEN_USER_{user[1]}_API_{user[2]}"
+    return upper if upper in KNOWN else ""
+
+
 def looks_like_secret(value: str) -> bool:
     """A Kraken secret is 88 characters ending in "="; a key is 56 characters without one."""
     return value.endswith("=") or len(value) > 64
@@ -96,7 +105,8 @@ def main(user_ids: list[str]) -> int:
         if user and user_names(user[1]) not in pairs:
             pairs.append(user_names(user[1]))
         elif not user and name.upper().startswith("KRAKEN") and name not in KNOWN:
-            problems.append(f"{name} is not a name the bot reads (names are case-sensitive).")
+            hint = f"did you mean {meant(name)}?" if meant(name) else "check its spelling."
+            problems.append(f"{name} is not a name the bot reads: {hint}")
 
     print("Kraken variables (a key is shown by its last 4 characters, a secret never):")
     for key_name, secret_name in pairs:

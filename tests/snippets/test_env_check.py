@@ -58,11 +58,16 @@ CASES = {
     ),
     "full-id-name": (
         {**master(), "KRAKEN_USER_TANIA_GILBERT_API_KEY": ALICE.key},
-        "KRAKEN_USER_TANIA_GILBERT_API_KEY is not a name the bot reads",
+        "KRAKEN_USER_TANIA_GILBERT_API_KEY is not a name the bot reads: did you mean"
+        " KRAKEN_USER_TANIA_API_KEY?",
     ),
     "lower-case-name": (
         {**master(), "kraken_master_api_key": MASTER.key},
-        "kraken_master_api_key is not a name the bot reads (names are case-sensitive).",
+        "kraken_master_api_key is not a name the bot reads: did you mean KRAKEN_MASTER_API_KEY?",
+    ),
+    "made-up-name": (
+        {**master(), "KRAKEN_MASTER_KEY": MASTER.key},
+        "KRAKEN_MASTER_KEY is not a name the bot reads: check its spelling.",
     ),
 }
 
@@ -104,3 +109,6 @@ def test_its_variable_names_are_the_catalogs():
     for user_id in ["john_smith", "john", "alice_example", "x_y_z"]:
         assert snip.user_names(user_id) == ENV.for_user(user_id)
         assert snip.USER_NAME.fullmatch(ENV.for_user(user_id)[0])
+        misspelt = ENV.for_user(user_id)[1].replace("_API", "_EXTRA_API")
+        assert snip.meant(misspelt) == ENV.for_user(user_id)[1]
+    assert snip.meant(ENV.master.key.lower()) == ENV.master.key
