@@ -32,20 +32,28 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests snippets
 	$(BIN)/ruff format --check src tests snippets
 
-# Debian's chromium drives the browser tests; CI starts without it, so install it here.
+# Debian's chromium drives the browser tests (Playwright's own download cannot run here);
+# CI starts without it, so install it, with fonts for the text it renders, as root or via sudo.
+CHROMIUM := /usr/bin/chromium
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    chromium fonts-liberation fonts-dejavu-core >/dev/null; }
 
 test: $(STAMP) browser lint
 	$(BIN)/mkdocs build --strict --quiet
 	$(BIN)/python -m pytest -n 2
 
-bench: $(STAMP) browser
-	$(BIN)/python -m kraken_doctor.bench
+# Lighthouse comes from npm (bench/package-lock.json) and runs Debian's chromium.
+BENCH_NPM := bench/node_modules/.package-lock.json
+$(BENCH_NPM): bench/package.json bench/package-lock.json
+	npm ci --prefix bench --ignore-scripts --no-audit --no-fund --loglevel=error
+
+bench: $(STAMP) browser $(BENCH_NPM)
+	CHROME_PATH=$(CHROMIUM) $(BIN)/python -m kraken_doctor.bench
 
 lock:
 	$(PYTHON) -m pip install --quiet pip-tools

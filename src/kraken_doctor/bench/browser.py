@@ -1,0 +1,45 @@
+"""Launch Debian's chromium through Playwright, the same way for the tests and the bench.
+
+Playwright's own browser download cannot run on these machines, so Playwright drives the
+system chromium through `executable_path`. The flags keep it from calling home (updates,
+sync, field trials, QUIC probes) so every request it makes is one the page asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from playwright.sync_api import Browser, Playwright
+
+CHROMIUM = os.environ.get("KD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+class ChromiumMissing(RuntimeError):
+    pass
+
+
+def chromium_path() -> str:
+    """The chromium binary, or a message that says how to get it."""
+    if not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)):
+        raise ChromiumMissing(
+            f"chromium not found at {CHROMIUM}: run `make browser` (apt-get install chromium), "
+            "or set KD_CHROMIUM to the browser's path"
+        )
+    return CHROMIUM
+
+
+def launch(playwright: Playwright) -> Browser:
+    return playwright.chromium.launch(
+        executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+    )

@@ -1,0 +1,136 @@
+"""Build the site and serve it on 127.0.0.1 the way GitHub Pages would.
+
+The browser tests and `make bench` both need the built site behind a real HTTP server: the
+search worker, the copy button's clipboard and Lighthouse do not work from file:// URLs.
+The site is served under the path of the catalog's base URL (`/kraken-doctor/`), like the
+project site on GitHub Pages, so absolute links (the 404 page uses them) resolve locally too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import subprocess
+import sys
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from kraken_doctor.links import base_url
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+class BuildError(RuntimeError):
+    """The strict build failed; the message carries mkdocs' own output."""
+
+
+@dataclass(frozen=True)
+class Build:
+    site_dir: Path
+    seconds: float
+    pages: int
+
+    @property
+    def seconds_per_page(self) -> float:
+        return self.seconds / self.pages if self.pages else float("nan")
+
+
+def project_dir(start: Path | None = None) -> Path:
+    """The checkout holding mkdocs.yml: the current directory or one of its parents."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "mkdocs.yml").is_file():
+            return candidate
+    raise BuildError(f"no mkdocs.yml in {here} or its parents: run this from the checkout")
+
+
+def build_site(dest: Path, project: Path | None = None) -> Build:
+    """Run a fresh `mkdocs build --strict` in its own process (a cold build) into `dest`."""
+    project = project or project_dir()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(dest)]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise BuildError(
+            f"`mkdocs build --strict` failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}"
+        )
+    return Build(site_dir=dest, seconds=seconds, pages=len(page_paths(dest)))
+
+
+def url_prefix() -> str:
+    """The path the site lives under once published, e.g. `/kraken-doctor/`."""
+    return urlsplit(base_url()).path or "/"
+
+
+def page_paths(site_dir: Path) -> list[str]:
+    """Every page of the sitemap as a path under the site, e.g. `errors/eapi-invalid-key/`.
+
+    The sitemap lists the pages MkDocs rendered (redirect stubs are not pages), with the
+    published base URL in front; that base is cut off so the paths work on any server.
+    """
+    root = ET.parse(site_dir / "sitemap.xml").getroot()
+    base = base_url()
+    paths = []
+    for loc in root.iter(f"{SITEMAP_NS}loc"):
+        url = (loc.text or "").strip()
+        if not url.startswith(base):
+            raise BuildError(f"sitemap.xml lists {url!r}, outside the site's base URL {base}")
+        paths.append(url[len(base) :])
+    return paths
+
+
+class _SiteHandler(SimpleHTTPRequestHandler):
+    """Static files under `prefix`; anything else gets the site's 404 page, as on GitHub."""
+
+    prefix = "/"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass  # the tests report what matters; a line per request would drown it
+
+    def translate_path(self, path: str) -> str:
+        clean = urlsplit(path).path
+        if not clean.startswith(self.prefix):
+            return str(Path(self.directory) / "\0missing")  # never a real file
+        return super().translate_path("/" + clean[len(self.prefix) :])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serve(site_dir: Path, prefix: str | None = None) -> Iterator[str]:
+    """Serve `site_dir` on 127.0.0.1 (a free port) in a thread; yields the site's root URL."""
+    handler = type("Handler", (_SiteHandler,), {"prefix": prefix or url_prefix()})
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir))
+    )
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}{handler.prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

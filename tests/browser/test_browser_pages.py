@@ -1,0 +1,51 @@
+"""Every page of the built site, in a real browser: no console error, nothing fetched from
+outside 127.0.0.1, and no accessibility violation that axe-core can find, in both schemes."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+#: The sitemap is split in this many parts so pytest-xdist can spread the pages over workers.
+SHARDS = 4
+AXE = Axe()
+
+
+def _shard(pages: list[str], shard: int) -> list[str]:
+    return pages[shard::SHARDS]
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_pages_log_no_console_error_and_stay_on_127_0_0_1(browse, site_pages, shard):
+    # `browse` fails the test on any request outside 127.0.0.1 (blocked and recorded).
+    for path in _shard(site_pages, shard):
+        browse.goto(path)
+        browse.page.wait_for_load_state("networkidle")  # the search worker loads its index late
+    assert not browse.console_errors, "\n".join(browse.console_errors)
+
+
+def test_missing_page_gets_the_404_page_with_search_and_the_error_index(browse):
+    response = browse.page.goto(browse.url("no-such-page/"))
+    assert response is not None and response.status == 404
+    page = browse.page
+    assert page.locator("h1").count() == 1
+    assert page.locator(".md-search__input").count() == 1
+    page.get_by_role("link", name="error index").first.click()
+    page.wait_for_load_state()
+    assert browse.path() == "errors/"
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_pages_pass_axe_in_light_and_dark(browse, site_pages, shard):
+    reports = []
+    for path in _shard(site_pages, shard):
+        browse.goto(path)
+        for scheme in ("light", "dark"):  # the palette follows the system's preference
+            browse.page.emulate_media(color_scheme=scheme)
+            results = AXE.run(browse.page)
+            if results.violations_count:
+                reports.append(f"/{path} ({scheme}): {results.generate_report()}")
+        browse.page.emulate_media(color_scheme="light")
+    assert not reports, "\n\n".join(reports)
