@@ -268,3 +268,20 @@ def test_market_history(kraken_mock, method, params):
 )
 def test_market_history_arguments(kraken_mock, method, params, expected):
     assert keyless(kraken_mock).query_public(method, params) == {"error": [expected]}
+
+
+def test_volume_with_too_many_decimals_and_viqc(kraken_mock):
+    api = client(kraken_mock, "trader")
+    base = {
+        "pair": "XBTUSD",
+        "type": "buy",
+        "ordertype": "limit",
+        "price": "10",
+        "validate": "true",
+    }
+    assert api.query_private("AddOrder", {**base, "volume": "10.000000001"}) == {
+        "error": ["EGeneral:Invalid arguments:volume"]
+    }
+    assert api.query_private("AddOrder", {**base, "volume": "10.00000001"})["error"] == []
+    viqc = api.query_private("AddOrder", {**base, "volume": "100", "oflags": "viqc"})
+    assert viqc == {"error": [CAT.error("eapi-feature-disabled").string + ":viqc"]}

@@ -127,8 +127,8 @@ class KrakenApp:
         try:
             response, outcome = self._handle(request, record)
         except _Dropped:
+            self._audit(record, "dropped")  # before the client can see the connection close
             self._drop(environ)
-            self._audit(record, "dropped")
             return []
         except Exception:  # a bug in the mock must never show a traceback to the client
             self.crashes.append(traceback.format_exc())

@@ -24,6 +24,7 @@ _FROM_CATALOG = {
     "UNAVAILABLE": "eservice-unavailable",
     "BUSY": "eservice-busy",
     "UNKNOWN_ORDER": "eorder-unknown-order",
+    "FEATURE_DISABLED": "eapi-feature-disabled",
 }
 
 #: Kraken strings (kraken-api.md section 4) that the catalog does not list yet.

@@ -14,7 +14,7 @@ from typing import Any
 from kraken_doctor.mock import market
 from kraken_doctor.mock.book import LOT_PLACES, fmt
 from kraken_doctor.mock.endpoints.base import Call, KrakenError, fail
-from kraken_doctor.mock.errors import invalid_arguments
+from kraken_doctor.mock.errors import error, invalid_arguments
 
 ORDER_TYPES = (
     "market",
@@ -84,6 +84,11 @@ def check_order(spec: dict[str, Any], pair_text: str | None) -> dict[str, Any]:
     if any(f not in OFLAGS for f in flags) or ("post" in flags and ordertype != "limit"):
         raise KrakenError(invalid_arguments("oflags"))
 
+    if "viqc" in flags:
+        # Volume in quote currency is switched off on Kraken (kraken-api.md section 4.2).
+        raise KrakenError(f"{error('FEATURE_DISABLED')}:viqc")
+    if volume.as_tuple().exponent < -info["lot_decimals"]:  # type: ignore[operator]
+        raise KrakenError(invalid_arguments("volume"))
     if volume < Decimal(info["ordermin"]):
         raise KrakenError(invalid_arguments("volume minimum not met"))
     tick = Decimal(info["tick_size"])
