@@ -74,3 +74,16 @@ def test_the_doctor_package_never_imports_the_mock() -> None:
         text = path.read_text(encoding="utf-8")
         assert "kraken_doctor.mock" not in text and "import mock" not in text, path.name
     assert not (pathlib.Path(pkg.__file__).parent / "demo.py").exists()
+
+
+def test_the_docs_page_lists_every_scenario_with_its_description() -> None:
+    import pathlib
+    import re
+
+    page = pathlib.Path(__file__).parents[1] / "docs" / "doctor.md"
+    section = page.read_text().split("## Demo scenarios", 1)[1].split("\n## ", 1)[0]
+    listed = dict(re.findall(r"^\| `([a-z-]+)` \| (.+?) \|$", section, re.MULTILINE))
+    assert set(listed) == set(SCENARIOS)
+    for name, about in listed.items():
+        words = set(re.findall(r"[a-z0-9]+", about.lower()))
+        assert words <= set(re.findall(r"[a-z0-9]+", SCENARIOS[name].about.lower())), name

@@ -391,7 +391,7 @@ def snippet_output(name: str, args: tuple[str, ...] = (), account: str = "trader
 @cache
 def doctor_output(scenario: str, json: bool = False) -> str:
     """What `kraken-doctor demo --scenario NAME` prints; captured at build time."""
-    from kraken_doctor.doctor.demo import run_scenario
+    from kraken_doctor.demo import run_scenario
 
     text, _code = run_scenario(scenario, json=json)
     return fenced(text)
