@@ -68,11 +68,18 @@ def credentials(user_id: str | None) -> tuple[str, str, str]:
     sys.exit(f"⚠️  Kraken credentials not configured for {label}: set {' and '.join(pairs[0])}.")
 
 
+def at_least_one(text: str) -> int:
+    """An argument that must be a whole number of 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Fire Balance calls from many threads.")
     parser.add_argument("--user", metavar="USER_ID", help="a user id (default: the master)")
-    parser.add_argument("--threads", type=int, default=5, help="threads (default 5)")
-    parser.add_argument("--calls", type=int, default=10, help="calls in all (default 10)")
+    parser.add_argument("--threads", type=at_least_one, default=5, help="threads (default 5)")
+    parser.add_argument("--calls", type=at_least_one, default=10, help="calls in all (default 10)")
     args = parser.parse_args()
     key, secret, label = credentials(args.user)
 

@@ -121,3 +121,10 @@ def test_missing_variables_and_an_unknown_error(snippet, stub_kraken):
     run = snippet(NAME, env=env)
     assert run.returncode == 1
     assert f"(so no calls were fired): {docs_url('EFuture:Something new')}\n" in run.output
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many"])
+def test_a_bad_count_is_named(snippet, value):
+    run = snippet(NAME, "--threads", value)
+    assert run.returncode == 2
+    assert f"argument --threads: {value!r} is not a whole number of 1 or more" in run.output
