@@ -69,19 +69,24 @@ def test_invalid_key(snippet, kraken_mock, as_master):
 
 
 def test_invalid_signature_with_another_keys_secret(snippet, kraken_mock, as_master):
-    trader, bob = kraken_mock.accounts["trader"], kraken_mock.accounts["user-bob"]
-    env = {**as_master("trader"), ENV.master.secret: bob.secret}
+    env = {**as_master("trader"), ENV.master.secret: kraken_mock.accounts["user-bob"].secret}
     kraken_error(snippet(NAME, env=env), "EAPI:Invalid signature")
-    assert trader.secret  # the demo secret of the key itself is checked by the run helper too
 
 
 def test_invalid_nonce_after_a_nanosecond_client(snippet, as_master):
     kraken_error(snippet(NAME, env=as_master("nonce-trap")), "EAPI:Invalid nonce")
 
 
-def test_service_unavailable(snippet, kraken_mock, as_master):
-    kraken_mock.set_fault("unavailable")
-    kraken_error(snippet(NAME, env=as_master("trader")), "EService:Unavailable")
+def test_a_two_factor_key_without_its_password(snippet, as_master):
+    kraken_error(snippet(NAME, env=as_master("two-factor")), "EAPI:Invalid signature")
+
+
+@pytest.mark.parametrize(
+    "fault,error", [("unavailable", "EService:Unavailable"), ("busy", "EService:Busy")]
+)
+def test_kraken_is_down_or_busy(snippet, kraken_mock, as_master, fault, error):
+    kraken_mock.set_fault(fault)
+    kraken_error(snippet(NAME, env=as_master("trader")), error)
 
 
 def test_an_error_without_a_page_links_to_the_error_list(snippet, stub_kraken):
