@@ -48,7 +48,7 @@ def test_explain_a_log_line(capsys) -> None:
     line = "2026-01-11 | ERROR | Kraken connection test failed (MASTER): ['EAPI:Invalid nonce']"
     assert main(["explain", line]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("EAPI:Invalid nonce: Invalid nonce")
+    assert out.startswith("Invalid nonce (EAPI:Invalid nonce)")
     assert docs_url("EAPI:Invalid nonce") in out and "Fix:" in out and "Meaning:" in out
 
 

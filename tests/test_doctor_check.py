@@ -213,3 +213,15 @@ def test_a_rate_limit_during_the_probes_stops_them_and_says_so() -> None:
     acc = rep.accounts[0]
     assert rep.exit_code == 2 and "eapi-rate-limit-exceeded" in _codes(acc)
     assert acc.private_calls == 3 and acc.checklist == []
+
+
+def test_without_getapikeyinfo_a_nonce_refused_once_is_a_race_not_a_trap() -> None:
+    answers = [
+        b'{"error": ["EGeneral:Unknown method"]}',
+        b'{"error": ["EAPI:Invalid nonce"]}',
+    ] + [b'{"error": [], "result": {}}'] * 10
+    with stub_server(_key_info_stub(answers)) as url:
+        rep = run_check(CheckOptions(environ=env_for("K" * 56, "A" * 86 + "==", url), cwd="/x"))
+    acc = rep.accounts[0]
+    assert "nonce-race" in _codes(acc) and "nonce-trap" not in _codes(acc)
+    assert acc.permission_method == "probes"

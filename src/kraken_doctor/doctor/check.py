@@ -174,6 +174,10 @@ def _private_steps(
 
         def call(endpoint: str, params: dict[str, str]) -> Answer:
             ans = client.private(endpoint, params)
+            if not first and ans.errors and classify(ans.errors[0], cat).slug == INVALID_NONCE:
+                ans = client.private(endpoint, params)  # as for GetApiKeyInfo: one retry
+                if ans.ok or (ans.errors and classify(ans.errors[0], cat).slug != INVALID_NONCE):
+                    rep.add(auth.nonce_race(cat))
             first.append(ans)
             return ans
 

@@ -50,7 +50,7 @@ def render(data: dict[str, Any], as_json: bool = False) -> str:
     if not data["found"]:
         return f"{data['message']}\nError index: {data['url']}\n"
     lines = [
-        f"{data['error']}: {data['title']}",
+        f"{data['title']} ({data['error']})",
         f"Meaning: {data['meaning']}",
         "Fix:",
         *(f"  {i}. {step}" for i, step in enumerate(data["steps"], start=1)),

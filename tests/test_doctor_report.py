@@ -1,0 +1,78 @@
+"""The human report and the JSON: readable, colour only on a terminal, schema kept."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from doctor_support import check_schema
+from kraken_doctor.catalog import load_catalog
+from kraken_doctor.doctor import verdict
+from kraken_doctor.doctor.model import AccountReport, CallRecord, CheckReport, Finding
+from kraken_doctor.doctor.report import JSON_SCHEMA, render, use_color
+
+CAT = load_catalog()
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _report() -> CheckReport:
+    states = {p.id: "granted" for p in CAT.permissions}
+    needed = CAT.required_permissions[0]
+    forbidden = CAT.forbidden_permissions[0]
+    states[needed.id] = "missing"
+    for p in CAT.forbidden_permissions[1:]:
+        states[p.id] = "missing"
+    rep = AccountReport("master", "K", "S", "...abcd", "environment")
+    rep.add(Finding("permissions", "fail", f"missing-{needed.id}", "m" * 300, "fix it", "u"))
+    rep.add(Finding("credentials", "pass", "variables-found", "found"))
+    rep.add(Finding("danger", "info", "no-expiry", "never expires", "advice"))
+    rep.permissions = states
+    rep.checklist = verdict.checklist(states, CAT)
+    rep.calls = [CallRecord("GetApiKeyInfo", True, "ok", 1, 3.2)]
+    rep.exit_code = verdict.exit_code(rep)
+    out = CheckReport("http://127.0.0.1:1")
+    out.accounts.append(rep)
+    assert [i.permission for i in rep.checklist] == [needed.id, forbidden.id]
+    return out
+
+
+def test_text_is_in_step_order_wrapped_and_ends_with_the_result() -> None:
+    text = render(_report())
+    lines = text.splitlines()
+    assert max(len(line) for line in lines if "docs:" not in line) <= 100
+    assert text.index("credentials") < text.index("permissions") < text.index("danger")
+    assert lines[-1] == "Result: problems found (exit 1)."
+    needed = CAT.required_permissions[0]
+    assert f"[ ] tick    {CAT.group(needed.group).label} > {needed.label}" in text
+    assert f'(formerly "{needed.old_labels[0]}")' in text
+    assert "[x] untick" in text and "\x1b[" not in text
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color() -> None:
+    assert use_color(_Tty(), {}) is True
+    assert use_color(io.StringIO(), {}) is False
+    assert use_color(_Tty(), {"NO_COLOR": "1"}) is False
+    assert use_color(_Tty(), {"NO_COLOR": ""}) is True  # an empty NO_COLOR does not count
+    assert "\x1b[" in render(_report(), color=True)
+
+
+def test_json_matches_the_published_schema() -> None:
+    data = json.loads(render(_report(), as_json=True))
+    check_schema(JSON_SCHEMA, data)
+    acc = data["accounts"][0]
+    assert acc["private_calls"] == 1 and acc["counter_points"] == 1
+    assert data["exit_code"] == acc["exit_code"] == 1
+
+
+def test_exit_codes_problems_win_over_could_not_run() -> None:
+    rep = AccountReport("master")
+    assert verdict.exit_code(rep) == 0
+    rep.add(Finding("reachability", "error", "x", "down"))
+    assert verdict.exit_code(rep) == 2
+    rep.add(Finding("hygiene", "fail", "y", "bad"))
+    assert verdict.exit_code(rep) == 1
+    assert CheckReport("u").exit_code == 2  # nothing could be checked
