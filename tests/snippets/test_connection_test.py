@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import krakenex
 import pytest
 from tests.snippets.support import ENV, load_snippet, user_env
 
@@ -75,6 +76,16 @@ def test_invalid_signature_with_another_keys_secret(snippet, kraken_mock, as_mas
 
 def test_invalid_nonce_after_a_nanosecond_client(snippet, as_master):
     kraken_error(snippet(NAME, env=as_master("nonce-trap")), "EAPI:Invalid nonce")
+
+
+def test_a_locked_out_key(snippet, kraken_mock, as_master):
+    trap = kraken_mock.accounts["nonce-trap"]
+    api = krakenex.API(trap.key, trap.secret)
+    api.uri = kraken_mock.url
+    # Like Kraken, the mock pauses a key after a few failed calls in a row.
+    answers = [api.query_private("Balance")["error"] for _ in range(6)]
+    assert answers[-1] == ["EGeneral:Temporary lockout"]
+    kraken_error(snippet(NAME, env=as_master("nonce-trap")), "EGeneral:Temporary lockout")
 
 
 def test_a_two_factor_key_without_its_password(snippet, as_master):
