@@ -92,14 +92,21 @@ def _account_lines(rep: AccountReport, paint: _Paint) -> list[str]:
     for f in sorted(rep.findings, key=lambda f: order[f.step]):
         lines += _finding_lines(f, paint)
     if rep.checklist:
-        lines += ["", "  What to change on kraken.com (Settings, then API, then Edit on this key):"]
+        changes = any(i.action != "check" for i in rep.checklist)
+        verb = "change" if changes else "look at"
+        lines += [
+            "",
+            f"  What to {verb} on kraken.com (Settings, then API, then Edit on this key):",
+        ]
         for item in rep.checklist:
             tag, code = _ACTIONS[item.action]
             old = f' (formerly "{item.old_labels[0]}")' if item.old_labels else ""
             lines.append(f"    {paint(tag, code)}  {item.group} > {item.label}{old}")
-        urls = list(dict.fromkeys(i.url for i in rep.checklist))
-        lines.append("    Save the key, wait a minute, then restart the bot.")
-        lines += [f"    docs: {u}" for u in urls]
+            if item.action == "check":
+                lines += _wrap(item.reason, 16)
+        if changes:
+            lines.append("    Save the key, wait a minute, then restart the bot.")
+        lines += [f"    docs: {u}" for u in dict.fromkeys(i.url for i in rep.checklist)]
     if rep.calls:
         public = sum(1 for c in rep.calls if not c.private)
         lines += [

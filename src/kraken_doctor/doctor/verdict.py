@@ -29,10 +29,8 @@ def checklist(states: dict[str, PermState], cat: Catalog) -> list[ChecklistItem]
             action, reason = "untick", p.why
         elif p.id in wanted and state == "unknown":
             should = "ticked" if p.bot_needs else "unticked"
-            action, reason = (
-                "check",
-                f"The doctor could not read this box; make sure it is {should}.",
-            )
+            shown = " if Kraken shows this box" if cat.group(p.group).note else ""
+            action, reason = "check", f"could not be read; make sure it is {should}{shown}"
         else:
             continue
         out.append(ChecklistItem(action, p.id, p.label, group, list(p.old_labels), reason, url))
