@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from doctor_support import assert_no_secrets, check_schema
+from kraken_doctor.catalog import load_catalog
 from kraken_doctor.demo import SCENARIOS, run_in_mock, run_scenario, unknown_key
+from kraken_doctor.doctor import probes
 from kraken_doctor.doctor.report import JSON_SCHEMA, render
 from kraken_doctor.mock import demo_accounts
 
@@ -39,6 +42,12 @@ def test_every_scenario_is_covered_here() -> None:
 def test_scenario_diagnosis_and_safety(name: str, fallback: bool) -> None:
     run = run_in_mock(name, fallback=fallback)
     assert run.state_changes == [], "the doctor changed the account"
+    allowed = {"SystemStatus", "Time", "GetApiKeyInfo", "Balance"} | {
+        p.endpoint for p in probes.probe_specs(load_catalog())
+    }
+    # A request refused before routing (a CDN fault) is audited by its path.
+    called = {re.sub(r"^/0/(public|private)/", "", m) for m in run.methods}
+    assert called <= allowed, called - allowed
     code, finding = EXPECTED[name]
     acc = run.report.accounts[0]
     assert run.report.exit_code == code

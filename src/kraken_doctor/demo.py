@@ -104,6 +104,7 @@ DEFAULT_SCENARIO = "all-good"
 class ScenarioRun:
     report: CheckReport
     state_changes: list[AuditRecord]
+    methods: list[str]  # every method the server saw, setup calls included
     seconds: float
     api_url: str
 
@@ -131,7 +132,8 @@ def run_in_mock(name: str, fallback: bool = False, otp: str | None = None) -> Sc
         started = time.perf_counter()
         report = run_check(CheckOptions(environ=environ, cwd=empty_dir, timeout=5, otp=otp))
         seconds = time.perf_counter() - started
-        return ScenarioRun(report, list(srv.state_changes()), seconds, srv.url)
+        methods = [r.method for r in srv.audit]
+        return ScenarioRun(report, list(srv.state_changes()), methods, seconds, srv.url)
 
 
 def run_scenario(name: str, json: bool = False) -> tuple[str, int]:
