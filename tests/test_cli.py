@@ -15,6 +15,7 @@ from kraken_doctor.cli import main
 from kraken_doctor.doctor.auth import OTP_ENV
 from kraken_doctor.doctor.report import JSON_SCHEMA
 from kraken_doctor.links import docs_url
+from kraken_doctor.mock import demo_accounts
 
 CAT = load_catalog()
 
@@ -120,6 +121,7 @@ def test_otp_from_the_environment_is_used_and_never_printed(
     assert main(["check", "--json"]) == 0
     text = capsys.readouterr()
     assert otp not in text.out + text.err
+    assert_no_secrets(text.out + text.err, **_secrets(kraken_mock))
 
 
 def test_a_missing_variable_exits_1_and_names_it(monkeypatch, tmp_path, capsys) -> None:
@@ -152,7 +154,10 @@ def test_demo_list_scenario_and_unknown(capsys) -> None:
     assert main(["demo", "--list"]) == 0
     assert "nonce-trap" in capsys.readouterr().out
     assert main(["demo", "--scenario", "withdraw-enabled"]) == 1
-    assert "DANGER" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "DANGER" in out
+    demo = demo_accounts()
+    assert_no_secrets(out, keys=[a.key for a in demo], secrets=[a.secret for a in demo])
     assert main(["demo", "--scenario", "nope"]) == 2
     assert "all-good" in capsys.readouterr().err
 

@@ -34,6 +34,17 @@ def _run(srv, account: str | None = None, key=None, secret=None, **opts):
     return report, report.accounts[0]
 
 
+def _no_leak(rep, srv=None, keys=(), secrets=()) -> None:
+    """The rendered report (text and JSON) shows no secret and no more than 4 key characters."""
+    text = render(rep) + render(rep, as_json=True)
+    every = list(srv.accounts.values()) if srv is not None else []
+    assert_no_secrets(
+        text,
+        keys=[a.key for a in every] + list(keys),
+        secrets=[a.secret for a in every] + list(secrets),
+    )
+
+
 def _codes(acc) -> set[str]:
     return {f.code for f in acc.findings}
 
@@ -150,6 +161,7 @@ def test_users_are_checked_by_their_own_variables(kraken_mock) -> None:
     env = env_for(bob.key, bob.secret, kraken_mock.url, account="bob_example")
     rep = run_check(CheckOptions(accounts=["bob_example"], environ=env, cwd="/nonexistent"))
     [acc] = rep.accounts
+    _no_leak(rep, kraken_mock)
     assert acc.key_variable == CAT.env_vars.for_user("bob_example")[0]
     assert acc.exit_code == 0 and kraken_mock.state_changes() == []
 
@@ -163,6 +175,7 @@ def test_all_accounts_share_one_reachability_check(kraken_mock) -> None:
     rep = run_check(CheckOptions(accounts=["all"], environ=env, cwd="/nonexistent"))
     assert [a.account for a in rep.accounts] == ["master", "bob"]
     assert rep.exit_code == 0
+    _no_leak(rep, kraken_mock)
     public = [c for c in kraken_mock.audit if c.method in ("SystemStatus", "Time")]
     assert len(public) == 2
 
@@ -175,6 +188,7 @@ def test_the_same_key_twice_is_flagged(kraken_mock) -> None:
     }
     rep = run_check(CheckOptions(accounts=["master", "bob"], environ=env, cwd="/nonexistent"))
     assert all("shared-key" in _codes(a) for a in rep.accounts)
+    _no_leak(rep, kraken_mock)
 
 
 def _key_info_stub(answers: list[bytes]):
@@ -197,6 +211,7 @@ def test_a_nonce_refused_once_means_another_program_uses_the_key() -> None:
     with stub_server(_key_info_stub(answers)) as url:
         rep = run_check(CheckOptions(environ=env_for("K" * 56, "A" * 86 + "==", url), cwd="/x"))
     acc = rep.accounts[0]
+    _no_leak(rep, keys=["K" * 56], secrets=["A" * 86 + "=="])
     assert "nonce-race" in _codes(acc) and "clock-skew" in _codes(acc)
     assert acc.exit_code == 0
     assert [f.status for f in acc.findings if f.code == "nonce-race"] == ["warn"]
@@ -211,6 +226,7 @@ def test_a_rate_limit_during_the_probes_stops_them_and_says_so() -> None:
     with stub_server(_key_info_stub(answers)) as url:
         rep = run_check(CheckOptions(environ=env_for("K" * 56, "A" * 86 + "==", url), cwd="/x"))
     acc = rep.accounts[0]
+    _no_leak(rep, keys=["K" * 56], secrets=["A" * 86 + "=="])
     assert rep.exit_code == 2 and "eapi-rate-limit-exceeded" in _codes(acc)
     assert acc.private_calls == 3 and acc.checklist == []
 
@@ -223,5 +239,6 @@ def test_without_getapikeyinfo_a_nonce_refused_once_is_a_race_not_a_trap() -> No
     with stub_server(_key_info_stub(answers)) as url:
         rep = run_check(CheckOptions(environ=env_for("K" * 56, "A" * 86 + "==", url), cwd="/x"))
     acc = rep.accounts[0]
+    _no_leak(rep, keys=["K" * 56], secrets=["A" * 86 + "=="])
     assert "nonce-race" in _codes(acc) and "nonce-trap" not in _codes(acc)
     assert acc.permission_method == "probes"
