@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
+# mkdocs-redirects pulls in properdocs, which prints its own banner about MkDocs 2.
+export DISABLE_MKDOCS_2_WARNING := true
 
 .PHONY: help install serve build test lint browser lock bench clean
 
