@@ -154,3 +154,13 @@ def test_a_bad_account_name_is_refused_with_a_message() -> None:
     rep = run_check(CheckOptions(accounts=["no such/user!"], environ={}, cwd="/nonexistent"))
     assert rep.exit_code == 2
     assert rep.findings[0].code == "bad-account" and "--account" in rep.findings[0].fix
+
+
+def test_plain_http_to_another_machine_is_warned_about() -> None:
+    url_var = ENV.api_url
+    rep = run_check(CheckOptions(environ={url_var: "http://example.invalid"}, cwd="/nonexistent"))
+    [f] = rep.findings
+    assert (f.code, f.status, f.variable) == ("plain-http", "warn", url_var)
+    assert rep.exit_code == 1  # the missing variables; the warning alone changes nothing
+    local = run_check(CheckOptions(environ={url_var: "http://127.0.0.1:9"}, cwd="/nonexistent"))
+    assert local.findings == []

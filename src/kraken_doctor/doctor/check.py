@@ -7,6 +7,7 @@ steps that depend on it, so every report ends with one clear thing to do.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -69,6 +70,28 @@ def _api_url(
             var if origin == var else None,
         )
     return url, None
+
+
+def _plain_http(url: str, var: str) -> Finding | None:
+    """A warning when the API key would travel unencrypted to another machine."""
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "http" or host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return Finding(
+        "reachability",
+        "warn",
+        "plain-http",
+        f"{url} is plain http: the API key and every answer travel unencrypted.",
+        f"Use an https:// URL in {var} (Kraken's is https).",
+        None,
+        var,
+    )
 
 
 def _accounts(
@@ -227,6 +250,9 @@ def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) 
     if bad_url:
         report.findings.append(bad_url)
         return report
+    plain = _plain_http(api_url, cat.env_vars.api_url)
+    if plain:
+        report.findings.append(plain)
     names, users = _accounts(cat, opts, environ, dotenv)
     collisions = hygiene.first_name_collisions(cat.env_vars, users)
     ready: list[tuple[AccountReport, credentials.Credentials]] = []
