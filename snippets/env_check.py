@@ -30,7 +30,7 @@ def meant(name: str) -> str:
     """The name the bot reads that a misspelt variable was probably meant to be, or ""."""
     upper = name.strip().upper()
     user = re.fullmatch(r"KRAKEN_USER_([A-Z0-9]+)\w*_API_(KEY|SECRET)", upper)
-    if user:  # KRAKEN_USER_TANIA_GILBERT_API_KEY: the bot reads the first name only
+    if user:  # KRAKEN_USER_ALICE_EXAMPLE_API_KEY: the bot reads the first name only
         return f"KRAKEN_USER_{user[1]}_API_{user[2]}"
     return upper if upper in KNOWN else ""
 
