@@ -61,7 +61,8 @@ def format_table(rows: list[dict[str, Any]]) -> str:
     ]
     widths = [max(len(x) for x in col) for col in zip(head, *body, strict=False)]
     lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) for row in [head, *body]
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip()
+        for row in [head, *body]
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "Kraken Doctor: calls per scenario against the mock\n" + "\n".join(lines) + "\n"
