@@ -45,6 +45,9 @@ CONNECTION_TEST_CATEGORIES = {"auth", "general", "rate-limit", "service"}
 #: The page that shows how to run the bot's connection test by hand.
 CONNECTION_TEST_PAGE = "guides/connection-check.md#by-hand"
 
+#: The page of the `kraken-doctor` command.
+DOCTOR_PAGE = "doctor.md"
+
 #: The bot's log line when its connection test fails (nija-bot.md section 3).
 CONNECTION_FAILED = "❌ Kraken connection test failed ({label}): {error}"
 LOG_PREFIX = "2026-01-10 11:47:26 | ERROR | "
@@ -307,7 +310,9 @@ def error_sections(cat: Catalog, entry: KrakenErrorEntry, page: str | None) -> s
         verify += (
             f"\n\nTo see what the bot will see, run the [connection test]({test}) with the "
             "bot's variables: it makes the bot's first call and prints either the bot's "
-            "connected block or this error with a link to its fix."
+            "connected block or this error with a link to its fix. The "
+            f"[doctor]({relative(DOCTOR_PAGE, page)}) checks the key, its permission boxes "
+            "and its nonce in one go."
         )
     parts.append(f"## Check the fix {{ #verify }}\n\n{verify}")
     parts.append(f"## Should the bot retry? {{ #retry }}\n\n{RETRY_ADVICE[entry.retry]}")
