@@ -96,3 +96,28 @@ def test_the_docs_page_lists_every_scenario_with_its_description() -> None:
     for name, about in listed.items():
         words = set(re.findall(r"[a-z0-9]+", about.lower()))
         assert words <= set(re.findall(r"[a-z0-9]+", SCENARIOS[name].about.lower())), name
+
+
+def test_the_bench_reports_both_paths_within_the_plans_bounds() -> None:
+    from kraken_doctor.bench_doctor import bench, format_table
+
+    cat = load_catalog()
+    plan = probes.worst_case(cat)
+    info_cost = cat.endpoint("GetApiKeyInfo").cost
+    rows = bench(["all-good", "view-only"])
+    assert [(r["scenario"], r["path"]) for r in rows] == [
+        ("all-good", "GetApiKeyInfo"),
+        ("all-good", "fallback"),
+        ("view-only", "GetApiKeyInfo"),
+        ("view-only", "fallback"),
+    ]
+    for r in rows:
+        assert r["state_changes"] == 0
+        if r["path"] == "GetApiKeyInfo":
+            assert (r["private_calls"], r["counter_points"]) == (1, info_cost)
+        else:
+            assert r["permission_method"] == "probes"
+            assert r["private_calls"] <= 1 + plan.calls
+            assert r["counter_points"] <= info_cost + plan.points
+    table = format_table(rows)
+    assert "view-only" in table and all(line == line.rstrip() for line in table.splitlines())
