@@ -71,6 +71,7 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--timeout",
         type=_positive,
+        metavar="SECONDS",
         default=DEFAULT_TIMEOUT,
         help=f"seconds to wait for each answer (default {DEFAULT_TIMEOUT:g})",
     )

@@ -58,6 +58,10 @@ def unknown_key() -> tuple[str, str]:
     return key, secret
 
 
+def _label(permission_id: str) -> str:
+    return load_catalog().permission(permission_id).label
+
+
 @dataclass(frozen=True)
 class Scenario:
     about: str
@@ -71,10 +75,12 @@ SCENARIOS: dict[str, Scenario] = {
         "a key that can read balances and open orders but not trade", "view-only"
     ),
     "permission-denied": Scenario(
-        "the classic: the key can trade but not read balances (Query is off)", "no-query-funds"
+        f"the classic: the key can trade but not read balances ({_label('query-funds')} is off)",
+        "no-query-funds",
     ),
     "withdraw-enabled": Scenario(
-        "everything works, but Withdraw is ticked: a loud warning", "withdraw-enabled"
+        f"everything works, but {_label('withdraw-funds')} is ticked: a loud warning",
+        "withdraw-enabled",
     ),
     "invalid-key": Scenario("a key Kraken does not know (deleted, expired or mistyped)", None),
     "nonce-trap": Scenario(
