@@ -80,6 +80,7 @@ def relative(target: str, page: str | None) -> str:
 
 
 def error_source(cat: Catalog, entry: KrakenErrorEntry) -> str:
+    """The Markdown source of an error's page, e.g. `errors/eapi-invalid-key.md`."""
     return f"{cat.site.errors_path}{entry.slug}.md"
 
 

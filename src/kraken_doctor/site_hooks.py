@@ -14,21 +14,16 @@ from typing import Any
 
 from kraken_doctor.catalog import Catalog, load_catalog
 from kraken_doctor.links import errors_index
-from kraken_doctor.macros import CATEGORY_TITLES
+from kraken_doctor.macros import CATEGORY_TITLES, error_source
 
 #: The nav entry in mkdocs.yml that this hook expands into the error sections.
 ERRORS_NAV_TITLE = "Errors"
 ERRORS_JSON = "errors.json"
 
 
-def error_source(cat: Catalog, slug: str) -> str:
-    """The Markdown source of an error page, e.g. `errors/eapi-invalid-key.md`."""
-    return f"{cat.site.errors_path}{slug}.md"
-
-
 def short_link_redirects(cat: Catalog) -> dict[str, str]:
     """`e/<slug>.md` -> `errors/<slug>.md` for every error: the short links bots may print."""
-    return {f"{cat.site.short_path}{e.slug}.md": error_source(cat, e.slug) for e in cat.errors}
+    return {f"{cat.site.short_path}{e.slug}.md": error_source(cat, e) for e in cat.errors}
 
 
 def error_nav(cat: Catalog, elsewhere: frozenset[str] = frozenset()) -> list[Any]:
@@ -40,9 +35,9 @@ def error_nav(cat: Catalog, elsewhere: frozenset[str] = frozenset()) -> list[Any
     sections: list[Any] = [f"{cat.site.errors_path}index.md"]
     for category, heading in CATEGORY_TITLES.items():
         pages = [
-            {e.title: error_source(cat, e.slug)}
+            {e.title: error_source(cat, e)}
             for e in cat.errors
-            if e.category == category and error_source(cat, e.slug) not in elsewhere
+            if e.category == category and error_source(cat, e) not in elsewhere
         ]
         if pages:
             sections.append({heading: pages})
