@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -39,10 +40,10 @@ class Build:
         return target if target.is_file() else None
 
 
-@pytest.fixture(scope="session")
-def site_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """`mkdocs build --strict` into a temporary directory, as `make build` runs it."""
-    site = tmp_path_factory.mktemp("site") / "site"
+@cache
+def build_once(site: Path) -> Build:
+    """`mkdocs build --strict` into `site`, as `make build` runs it; once per process, so
+    test modules that each import the fixture still share one build."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
     start = time.monotonic()
     proc = subprocess.run(
@@ -54,6 +55,12 @@ def site_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
         check=False,
     )
     return Build(site, proc.stdout + proc.stderr, proc.returncode, time.monotonic() - start)
+
+
+@pytest.fixture(scope="session")
+def site_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The site, built once per test session (per worker) into a temporary directory."""
+    return build_once(tmp_path_factory.getbasetemp() / "kd-site")
 
 
 class Links(HTMLParser):
