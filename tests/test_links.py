@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kraken_doctor import docs_url
@@ -99,3 +101,23 @@ def test_every_docs_url_exists_in_the_built_site(site_build: Build) -> None:  # 
     for url in sorted(urls):
         assert url.startswith(BASE)
         assert site_build.file_for(url[len(BASE) :]), url
+
+
+PUBLISHED = Path(__file__).with_name("published_slugs.txt")
+
+
+def published_slugs() -> list[str]:
+    lines = PUBLISHED.read_text("utf-8").splitlines()
+    return [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+
+
+def test_every_catalog_slug_is_recorded_as_published() -> None:
+    """A new error's slug is appended to published_slugs.txt, so it is guarded from then on."""
+    missing = [e.slug for e in CAT.errors if e.slug not in published_slugs()]
+    assert not missing, f"append these to {PUBLISHED.name}: {missing}"
+
+
+def test_every_published_url_still_works(site_build: Build) -> None:  # noqa: F811
+    for slug in published_slugs():
+        for path in (f"{CAT.site.errors_path}{slug}/", f"{CAT.site.short_path}{slug}/"):
+            assert site_build.file_for(path), f"{path} was published and must not 404"
