@@ -30,8 +30,8 @@ CATEGORY_TITLES: dict[str, str] = {
 
 #: What the bot should do after each kind of error (the catalog's `retry` field).
 RETRY_ADVICE: dict[str, str] = {
-    "never": "No. Retrying sends the same failing request again, and repeated authentication "
-    "failures lead to a temporary lockout. Stop, fix the cause, then start again.",
+    "never": "No. Retrying sends the same failing request again, and it fails the same way. "
+    "Stop, fix the cause, then start again.",
     "after-fix": "Only after you have changed something. The same request will fail the same "
     "way until the key, the settings or the request itself is fixed.",
     "backoff": "Yes, with growing pauses between attempts (for example 5, 10, 20, 40 seconds). "
@@ -316,7 +316,10 @@ def error_sections(cat: Catalog, entry: KrakenErrorEntry, page: str | None) -> s
             "and its nonce in one go."
         )
     parts.append(f"## Check the fix {{ #verify }}\n\n{verify}")
-    parts.append(f"## Should the bot retry? {{ #retry }}\n\n{RETRY_ADVICE[entry.retry]}")
+    retry = RETRY_ADVICE[entry.retry]
+    if entry.category == "auth" and entry.retry in ("never", "after-fix"):
+        retry += " Repeated authentication failures also lead to a temporary lockout."
+    parts.append(f"## Should the bot retry? {{ #retry }}\n\n{retry}")
     if entry.related:
         parts.append("## Related errors { #related }\n\n" + related_list(cat, entry, page))
     return "\n\n".join(parts)
