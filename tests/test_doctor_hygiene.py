@@ -92,7 +92,9 @@ def test_first_name_collisions_group_users_by_the_bots_rule() -> None:
 
 
 def test_one_key_in_two_accounts_is_flagged_without_showing_it() -> None:
-    out = hygiene.shared_keys([("master", "K1", KEY), ("bob", "K2", f" {KEY} "), ("x", "K3", "")])
+    out = hygiene.shared_keys(
+        CAT, [("master", "K1", KEY), ("bob", "K2", f" {KEY} "), ("x", "K3", "")]
+    )
     [(ids, f)] = out
     assert ids == ["master", "bob"] and f.status == "warn" and f.code == "shared-key"
     assert_no_secrets(f.message, keys=[KEY])

@@ -121,7 +121,8 @@ def _add_explain(sub: argparse._SubParsersAction) -> None:
         help="explain a Kraken error or a whole log line: meaning, fix, URL",
         description="Paste a Kraken error or the whole log line; exit 1 if no known error.",
     )
-    p.add_argument("text", nargs="+", help='e.g. "EGeneral:Permission denied" (quote it)')
+    example = load_catalog().errors[0].string
+    p.add_argument("text", nargs="+", help=f'e.g. "{example}" (quote it)')
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_run_explain)
 

@@ -16,7 +16,9 @@ from kraken_doctor.doctor.errors import (
     INVALID_SIGNATURE,
     PERMISSION_DENIED,
     classify,
+    err,
     finding_for,
+    url,
 )
 from kraken_doctor.doctor.model import Finding
 from kraken_doctor.links import docs_url
@@ -42,7 +44,7 @@ def nonce_race(cat: Catalog) -> Finding:
         "Kraken refused the first nonce but accepted the next one: another program (or another "
         "copy of the bot) is using this key at the same moment.",
         "Give every bot, script and machine its own API key.",
-        docs_url("EAPI:Invalid nonce", cat),
+        url(cat, INVALID_NONCE),
     )
 
 
@@ -54,29 +56,30 @@ def nonce_trap(cat: Catalog, skew: float | None) -> Finding:
         "authentication",
         "fail",
         "nonce-trap",
-        "Kraken refused two fresh nonces in a row (EAPI:Invalid nonce). This key has already "
+        f"Kraken refused two fresh nonces in a row ({err(cat, INVALID_NONCE)}). This key has "
+        "already "
         "accepted a nonce larger than the current time in milliseconds: a program with larger "
         "nonces (microseconds or nanoseconds, such as python-kraken-sdk or kraken-cli) used it, "
         "or is using it now. A key's nonce can never be reset." + clock,
         "Create a new API key for this bot only, and never use it from another program.",
-        docs_url("EAPI:Invalid nonce", cat),
+        url(cat, INVALID_NONCE),
     )
 
 
 def interpret(ans: Answer, cat: Catalog, otp_given: bool, context: str) -> Finding:
     """The finding for a private call's Kraken error (transport failures are handled elsewhere)."""
     c = classify(ans.errors[0], cat)
-    url = docs_url(ans.errors[0], cat)
+    page = docs_url(ans.errors[0], cat)
     if c.slug == INVALID_KEY:
         return Finding(
             "authentication",
             "fail",
             INVALID_KEY,
-            f"Kraken does not know this API key (EAPI:Invalid key) {context}: it is mistyped, "
-            "deleted, expired, or a Futures key.",
+            f"Kraken does not know this API key ({err(cat, INVALID_KEY)}) {context}: it is "
+            "mistyped, deleted, expired, or a Futures key.",
             "Check on kraken.com (Settings, then API) that the key exists; copy it again, or "
             "create a new one.",
-            url,
+            page,
         )
     if c.slug == INVALID_SIGNATURE:
         if otp_given:
@@ -101,10 +104,11 @@ def interpret(ans: Answer, cat: Catalog, otp_given: bool, context: str) -> Findi
             "authentication",
             "fail",
             INVALID_SIGNATURE,
-            f"Kraken knows the key but not the signature (EAPI:Invalid signature) {context}: "
+            f"Kraken knows the key but not the signature ({err(cat, INVALID_SIGNATURE)}) "
+            f"{context}: "
             f"{why}.",
             fix,
-            url,
+            page,
         )
     if c.slug == PERMISSION_DENIED:
         # GetApiKeyInfo needs no permission: 2FA without a code (user reports) or an IP
@@ -118,11 +122,11 @@ def interpret(ans: Answer, cat: Catalog, otp_given: bool, context: str) -> Findi
             "authentication",
             "fail",
             "denied-without-permission",
-            f"Kraken answered EGeneral:Permission denied {context}, a call that needs no "
+            f"Kraken answered {err(cat, PERMISSION_DENIED)} {context}, a call that needs no "
             f"permission: {twofa}, or the key's IP allowlist does not include this machine.",
             "Check the key's 2FA and IP allowlist on kraken.com (Settings, then API); a bot's "
             "key should have no 2FA.",
-            url,
+            page,
         )
     if c.slug == INVALID_NONCE:
         return nonce_trap(cat, None)

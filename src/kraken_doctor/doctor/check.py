@@ -19,7 +19,7 @@ from kraken_doctor.doctor import auth, credentials, danger, hygiene, permissions
 from kraken_doctor.doctor import verdict as verdict_mod
 from kraken_doctor.doctor.client import DEFAULT_TIMEOUT, Answer, KrakenClient
 from kraken_doctor.doctor.dotenv import read_dotenv
-from kraken_doctor.doctor.errors import INVALID_NONCE, UNKNOWN_METHOD, classify
+from kraken_doctor.doctor.errors import INVALID_NONCE, UNKNOWN_METHOD, classify, err
 from kraken_doctor.doctor.model import (
     AccountReport,
     CallRecord,
@@ -187,7 +187,7 @@ def _private_steps(
                 "permissions",
                 "info",
                 "no-getapikeyinfo",
-                "This server has no GetApiKeyInfo (EGeneral:Unknown method); probing each "
+                f"This server has no GetApiKeyInfo ({err(cat, UNKNOWN_METHOD)}); probing each "
                 "permission with calls that change nothing instead.",
             )
         )
@@ -290,7 +290,8 @@ def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) 
             rep.add(f)
         if not rep.has("fail"):
             ready.append((rep, creds))
-    shared = hygiene.shared_keys((r.account, c.key.name, c.key.value or "") for r, c in ready)
+    pairs = [(r.account, c.key.name, c.key.value or "") for r, c in ready]
+    shared = hygiene.shared_keys(cat, pairs)
     for ids, f in shared:
         for r, _ in ready:
             if r.account in ids:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kraken_doctor.catalog import Catalog, EnvVars
+from kraken_doctor.doctor import errors
 from kraken_doctor.doctor.model import Finding
-from kraken_doctor.links import docs_url
 
 MASTER = "master"
 
@@ -97,7 +97,7 @@ def check(cat: Catalog, creds: Credentials, env_file: Path | None) -> list[Findi
     """Findings for a missing, empty or whitespace-only variable, each naming the variable."""
     out: list[Finding] = []
     where = f"the environment or {env_file}" if env_file else "the environment or a .env file"
-    url = docs_url("EAPI:Invalid key", cat)
+    url = errors.url(cat, errors.INVALID_KEY)
     for var, what in ((creds.key, "API key"), (creds.secret, "private key (secret)")):
         if var.value is None:
             out.append(

@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from kraken_doctor.catalog import Catalog
+from kraken_doctor.doctor import errors
 from kraken_doctor.doctor.model import Finding, PermState
-from kraken_doctor.links import docs_url
 
 
 def check(states: dict[str, PermState], key_info: Any, cat: Catalog) -> list[Finding]:
     out = []
-    url = docs_url("EGeneral:Permission denied", cat)
+    url = errors.url(cat, errors.PERMISSION_DENIED)
     for p in cat.forbidden_permissions:
         group = cat.group(p.group).label
         if states.get(p.id) == "granted":

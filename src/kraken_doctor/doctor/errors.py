@@ -27,6 +27,19 @@ UNKNOWN_METHOD = "egeneral-unknown-method"
 INVALID_NONCE = "eapi-invalid-nonce"
 INVALID_SIGNATURE = "eapi-invalid-signature"
 INVALID_KEY = "eapi-invalid-key"
+UNAVAILABLE = "eservice-unavailable"
+CANCEL_ONLY = "eservice-market-in-cancel-only-mode"
+POST_ONLY = "eservice-market-in-post-only-mode"
+
+
+def err(cat: Catalog, slug: str) -> str:
+    """The Kraken string of a catalog error, for messages (never typed in code)."""
+    return cat.error(slug).string
+
+
+def url(cat: Catalog, slug: str) -> str:
+    """The page of a catalog error."""
+    return docs_url(err(cat, slug), cat)
 
 
 @dataclass

@@ -25,8 +25,8 @@ def explain(text: str, catalog: Catalog | None = None) -> tuple[dict[str, Any], 
             "found": False,
             "input": text[:200],
             "message": "No Kraken error the doctor knows was found in that text. Kraken errors "
-            "look like EGeneral:Permission denied or EAPI:Invalid nonce; paste the whole log "
-            "line, or look the error up in the index.",
+            f"look like {cat.errors[0].string} or {cat.error('eapi-invalid-nonce').string}; "
+            "paste the whole log line, or look the error up in the index.",
             "url": base_url(cat) + error_index_path(cat),
         }, 1
     return {

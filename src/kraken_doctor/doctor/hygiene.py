@@ -16,9 +16,9 @@ import unicodedata
 from collections.abc import Iterable
 
 from kraken_doctor.catalog import Catalog, EnvVars
+from kraken_doctor.doctor import errors
 from kraken_doctor.doctor.credentials import Credentials, Variable
 from kraken_doctor.doctor.model import Finding
-from kraken_doctor.links import docs_url
 
 SECRET_BYTES = 64  # a Kraken private key is base64 of 64 random bytes (88 characters, "==")
 _B64 = set(string.ascii_letters + string.digits + "+/=")
@@ -171,8 +171,8 @@ def _secret_shape(var: Variable, url_sig: str, url_key: str) -> list[Finding]:
 
 def check(cat: Catalog, creds: Credentials) -> list[Finding]:
     """Findings on the two values of one account (only when both are set)."""
-    url_key = docs_url("EAPI:Invalid key", cat)
-    url_sig = docs_url("EAPI:Invalid signature", cat)
+    url_key = errors.url(cat, errors.INVALID_KEY)
+    url_sig = errors.url(cat, errors.INVALID_SIGNATURE)
     key, secret = creds.key, creds.secret
     out = _text_problems(key, "API key", url_key) + _text_problems(secret, "private key", url_sig)
     if any(f.status == "fail" for f in out):
@@ -247,7 +247,9 @@ def first_name_collisions(env: EnvVars, user_ids: Iterable[str]) -> list[tuple[l
     return out
 
 
-def shared_keys(pairs: Iterable[tuple[str, str, str]]) -> list[tuple[list[str], Finding]]:
+def shared_keys(
+    cat: Catalog, pairs: Iterable[tuple[str, str, str]]
+) -> list[tuple[list[str], Finding]]:
     """Accounts that use one key: their nonces collide and they share one rate counter.
 
     `pairs` holds (account, key variable, key value); values are compared, never shown.
@@ -269,9 +271,9 @@ def shared_keys(pairs: Iterable[tuple[str, str, str]]) -> list[tuple[list[str], 
                         "shared-key",
                         f"{var} ({account}) holds the same key as {other_var} ({other}). Two "
                         "programs or accounts on one key send clashing nonces "
-                        "(EAPI:Invalid nonce) and share one rate counter.",
+                        f"({errors.err(cat, errors.INVALID_NONCE)}) and share one rate counter.",
                         "Create a separate key for each account and program.",
-                        docs_url("EAPI:Invalid nonce"),
+                        errors.url(cat, errors.INVALID_NONCE),
                         var,
                     ),
                 )

@@ -1,7 +1,7 @@
 """Which of the key's permission boxes are ticked: GetApiKeyInfo, else the probe plan.
 
 GetApiKeyInfo answers in one call with the key's own permission slugs. When the server does
-not have it (EGeneral:Unknown method), the plan from `probes` decides every permission the
+not have it (Kraken answers "Unknown method"), the plan from `probes` decides every permission the
 bot needs (and Withdraw, when Query is on) with the fewest calls, pacing itself so it never
 takes a Starter key's REST counter over its maximum.
 """
@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kraken_doctor.catalog import Catalog
-from kraken_doctor.doctor import probes
+from kraken_doctor.doctor import errors, probes
 from kraken_doctor.doctor.client import Answer
 from kraken_doctor.doctor.errors import PERMISSION_DENIED, classify
 from kraken_doctor.doctor.model import Finding, PermState
-from kraken_doctor.links import docs_url
 
 
 def from_key_info(result: Any, cat: Catalog) -> tuple[dict[str, PermState], list[Finding]]:
@@ -113,7 +112,7 @@ def run_probes(
 
 def findings(states: dict[str, PermState], cat: Catalog, method: str) -> list[Finding]:
     """One finding per needed permission that is missing or unknown; one pass when all are on."""
-    url = docs_url("EGeneral:Permission denied", cat)
+    url = errors.url(cat, errors.PERMISSION_DENIED)
     out = []
     needed = cat.required_permissions
     for p in needed:

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import time
 
-from kraken_doctor.catalog import Catalog
+from kraken_doctor.catalog import Catalog, load_catalog
 from kraken_doctor.doctor.client import Answer, KrakenClient
-from kraken_doctor.doctor.errors import classify, finding_for
+from kraken_doctor.doctor.errors import (
+    CANCEL_ONLY,
+    INVALID_NONCE,
+    POST_ONLY,
+    UNAVAILABLE,
+    classify,
+    err,
+    finding_for,
+    url,
+)
 from kraken_doctor.doctor.model import Finding
-from kraken_doctor.links import docs_url
 
-#: SystemStatus values (Kraken's words) and the error a bot then meets
-MODES = {
-    "maintenance": "EService:Unavailable",
-    "cancel_only": "EService:Market in cancel_only mode",
-    "post_only": "EService:Market in post_only mode",
-}
+#: SystemStatus values (Kraken's words) and the catalog error a bot then meets
+MODES = {"maintenance": UNAVAILABLE, "cancel_only": CANCEL_ONLY, "post_only": POST_ONLY}
 CLOCK_SKEW_WARN_S = 5
 
 
@@ -27,6 +31,7 @@ def transport_finding(ans: Answer, api_url: str, api_url_var: str) -> Finding:
     """One diagnosis per kind of transport failure, each with what to do about it."""
     f = ans.failure
     assert f is not None
+    cat = load_catalog()
     fixes = {
         "timeout": "Kraken or the network is slow; try again in a minute, and check "
         "https://status.kraken.com.",
@@ -41,7 +46,7 @@ def transport_finding(ans: Answer, api_url: str, api_url_var: str) -> Finding:
         "a firewall, a captcha page); check the network.",
         "html-page": f"Something other than Kraken's API answered; check {api_url_var}.",
         "not-kraken": f"The server at {api_url} is not Kraken's API; check {api_url_var}.",
-        "bad-url": f"Set {api_url_var} to a URL like https://api.kraken.com, or unset it.",
+        "bad-url": f"Set {api_url_var} to a URL like {cat.env_vars.default_api_url}, or unset it.",
     }
     return Finding(
         "reachability",
@@ -49,7 +54,7 @@ def transport_finding(ans: Answer, api_url: str, api_url_var: str) -> Finding:
         f"transport-{f.kind}",
         f"{ans.method} at {api_url}: {f.detail}.",
         fixes.get(f.kind, "Check the network and try again."),
-        docs_url("EService:Unavailable"),
+        url(cat, UNAVAILABLE),
         api_url_var if f.kind in ("dns", "refused", "bad-url", "not-kraken") else None,
     )
 
@@ -72,16 +77,16 @@ def check(
     if mode == "online":
         out.append(Finding("reachability", "pass", "online", "Kraken reports status online."))
     elif mode in MODES:
-        err = MODES[mode]
+        error = err(cat, MODES[mode])
         out.append(
             Finding(
                 "reachability",
                 "error" if mode == "maintenance" else "warn",
                 f"status-{mode}",
-                f"Kraken reports status {mode}: the bot's calls may fail with {err}.",
+                f"Kraken reports status {mode}: the bot's calls may fail with {error}.",
                 "Wait until https://status.kraken.com shows Kraken back to normal; your key is "
                 "not the problem.",
-                docs_url(err, cat),
+                url(cat, MODES[mode]),
             )
         )
     else:
@@ -113,9 +118,10 @@ def check(
                     "warn",
                     "clock-skew",
                     f"This machine's clock is about {abs(skew):.0f} s {way} Kraken's. Nonces "
-                    "come from the clock; a clock that moves back causes EAPI:Invalid nonce.",
+                    "come from the clock; a clock that moves back causes "
+                    f"{err(cat, INVALID_NONCE)}.",
                     "Turn on time synchronisation (NTP) on the machine that runs the bot.",
-                    docs_url("EAPI:Invalid nonce", cat),
+                    url(cat, INVALID_NONCE),
                 )
             )
     return out, skew

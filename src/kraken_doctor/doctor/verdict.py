@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kraken_doctor.catalog import Catalog
-from kraken_doctor.doctor import probes
+from kraken_doctor.doctor import errors, probes
 from kraken_doctor.doctor.model import (
     EXIT_COULD_NOT_RUN,
     EXIT_OK,
@@ -12,12 +12,11 @@ from kraken_doctor.doctor.model import (
     ChecklistItem,
     PermState,
 )
-from kraken_doctor.links import docs_url
 
 
 def checklist(states: dict[str, PermState], cat: Catalog) -> list[ChecklistItem]:
     """Tick what the bot needs and lacks, untick what no bot may have, look at the unknown."""
-    url = docs_url("EGeneral:Permission denied", cat)
+    url = errors.url(cat, errors.PERMISSION_DENIED)
     wanted = set(probes.targets(cat))
     out = []
     for p in cat.permissions:  # catalog order = the order of the boxes in Kraken's UI
