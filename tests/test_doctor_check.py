@@ -242,3 +242,18 @@ def test_without_getapikeyinfo_a_nonce_refused_once_is_a_race_not_a_trap() -> No
     _no_leak(rep, keys=["K" * 56], secrets=["A" * 86 + "=="])
     assert "nonce-race" in _codes(acc) and "nonce-trap" not in _codes(acc)
     assert acc.permission_method == "probes"
+
+
+def test_probes_plan_around_a_cancel_only_market(kraken_mock) -> None:
+    kraken_mock.set_fault("no-getapikeyinfo")
+    kraken_mock.set_fault("maintenance", status="cancel_only")
+    rep, acc = _run(kraken_mock, "trader")
+    assert "status-cancel_only" in _codes(acc)
+    assert acc.permission_method == "probes"
+    for pid in ("query-funds", "query-open-trades", "query-closed-trades"):
+        assert acc.permissions[pid] == "granted"
+    # Orders are refused by the market's mode; a cancel passes, which shows that one of the
+    # two order boxes is ticked but not which: both stay unverified, and the check says so.
+    assert acc.permissions["modify-trades"] == acc.permissions["close-trades"] == "unknown"
+    assert {"unknown-modify-trades", "unknown-close-trades"} <= _codes(acc)
+    assert rep.exit_code == 2

@@ -102,6 +102,8 @@ def run_probes(
             elif c.order_or_argument:
                 # Kraken checks permissions before arguments and order ids (kraken-api.md 3.2).
                 observations.append((probe.endpoint, True))
+            elif c.slug in (errors.CANCEL_ONLY, errors.POST_ONLY):
+                excluded.append(probe.endpoint)  # the market's mode, not the key: plan around it
             elif c.entry is not None and c.entry.category in ("auth", "rate-limit") or c.temporary:
                 return ProbeRun(states, ans)
             else:
@@ -131,10 +133,11 @@ def findings(states: dict[str, PermState], cat: Catalog, method: str) -> list[Fi
                 )
             )
         elif state == "unknown":
+            # Not verified: the check did not run to the end for this box (exit 2, not 0).
             out.append(
                 Finding(
                     "permissions",
-                    "warn",
+                    "error",
                     f"unknown-{p.id}",
                     f"Could not tell whether {group} > {p.label} is ticked.",
                     f"Look at {group} > {p.label} on kraken.com (Settings, then API).",
