@@ -177,3 +177,15 @@ def test_the_console_entry_point_runs() -> None:
         timeout=60,
     )
     assert proc.returncode == 0 and docs_url("EService:Throttled") in proc.stdout
+
+
+def test_an_internal_error_is_a_message_without_values(monkeypatch, capsys) -> None:
+    import kraken_doctor.cli as cli
+
+    def broken(opts):
+        raise RuntimeError("secret-value-XYZ")
+
+    monkeypatch.setattr(cli, "run_check", broken)
+    assert main(["check"]) == 2
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError)" in err and "secret-value-XYZ" not in err

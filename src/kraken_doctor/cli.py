@@ -214,6 +214,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CatalogError as exc:
         err.write(f"kraken-doctor: {exc}\n")
         return 2
+    except Exception as exc:  # a bug of ours: say so, but never dump values (they may be keys)
+        err.write(
+            f"kraken-doctor: internal error ({type(exc).__name__}); please report it with the "
+            "command you ran (never include your keys).\n"
+        )
+        return 2
 
 
 if __name__ == "__main__":
