@@ -45,6 +45,24 @@ CONNECTION_TEST_CATEGORIES = {"auth", "general", "rate-limit", "service"}
 #: The page that shows how to run the bot's connection test by hand.
 CONNECTION_TEST_PAGE = "guides/connection-check.md#by-hand"
 
+#: Guides worth reading next, per error category: (link text, docs-relative target).
+CATEGORY_GUIDES: dict[str, list[tuple[str, str]]] = {
+    "auth": [
+        ("Set up a Kraken API key", "guides/api-key-setup.md"),
+        ("Environment variables for Kraken keys", "guides/environment-variables.md"),
+        ("Check the Kraken connection", "guides/connection-check.md"),
+    ],
+    "general": [("Check the Kraken connection", "guides/connection-check.md")],
+    "rate-limit": [
+        ("Rate limits by verification tier", "reference/permissions.md#rate-limits"),
+        ("One key per bot", "guides/api-key-setup.md#one-key-per-bot"),
+    ],
+    "service": [("Check the Kraken connection", "guides/connection-check.md")],
+    "order": [("Which call needs which permission", "reference/permissions.md#endpoints")],
+    "query": [],
+    "funding": [],
+}
+
 #: The page of the `kraken-doctor` command.
 DOCTOR_PAGE = "doctor.md"
 
@@ -322,6 +340,10 @@ def error_sections(cat: Catalog, entry: KrakenErrorEntry, page: str | None) -> s
     parts.append(f"## Should the bot retry? {{ #retry }}\n\n{retry}")
     if entry.related:
         parts.append("## Related errors { #related }\n\n" + related_list(cat, entry, page))
+    guides = CATEGORY_GUIDES.get(entry.category, [])
+    if guides:
+        links = "\n".join(f"- [{text}]({relative(target, page)})" for text, target in guides)
+        parts.append("## Guides { #guides }\n\n" + links)
     return "\n\n".join(parts)
 
 
