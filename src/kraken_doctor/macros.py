@@ -108,9 +108,17 @@ def label_with_old(p: Permission) -> str:
     return f"**{p.label}**" + (f" (formerly {old})" if old else "")
 
 
+def perm_in_group(cat: Catalog, p: Permission) -> str:
+    """`**Query** (Funds permissions)`: a one-word label such as "On" needs its group;
+    a longer one says enough by itself."""
+    if " " in p.label:
+        return f"**{p.label}**"
+    return f"**{p.label}** ({cat.group(p.group).label})"
+
+
 def needs_text(cat: Catalog, needs: Needs) -> str:
     """A permission rule in words: 'none', one label, 'all of: ...' or 'any of: ...'."""
-    labels = [f"**{cat.permission(pid).label}**" for pid in needs.ids]
+    labels = [perm_in_group(cat, cat.permission(pid)) for pid in needs.ids]
     if not labels:
         return "none (any valid key)"
     if len(labels) == 1:
