@@ -190,7 +190,7 @@ def quick_reference(cat: Catalog) -> str:
 def perm(cat: Catalog, permission_id: str, old: bool = False) -> str:
     """One permission's label for prose, so labels are never typed by hand in a page."""
     p = cat.permission(permission_id)
-    return label_with_old(p) if old else f"**{p.label}**"
+    return label_with_old(p) if old else perm_in_group(cat, p)
 
 
 def required_labels(cat: Catalog) -> str:
