@@ -86,6 +86,11 @@ def fenced(text: str, lang: str = "text") -> str:
     return f"{fence}{lang}\n{text.rstrip()}\n{fence}"
 
 
+def cell(text: str) -> str:
+    """Catalog text made safe for a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line if line.strip() else "" for line in text.splitlines())
 
@@ -154,7 +159,8 @@ def permission_table(cat: Catalog) -> str:
         else:
             verdict = "Leave it off"
         old = ", ".join(p.old_labels) or "—"
-        rows.append(f"| {cat.group(p.group).label} | **{p.label}** | {old} | {verdict} | {p.why} |")
+        group = cat.group(p.group).label
+        rows.append(f"| {group} | **{cell(p.label)}** | {cell(old)} | {verdict} | {cell(p.why)} |")
     notes = [g for g in cat.permission_groups if g.note]
     text = "\n".join(rows)
     for g in notes:
@@ -211,8 +217,8 @@ def endpoint_table(cat: Catalog) -> str:
     ]
     for e in cat.endpoints:
         cost = f"{e.cost} (uncertain)" if e.cost_uncertain else str(e.cost)
-        disputed = "<br>".join(f"{d.source}: {needs_text(cat, d.needs)}" for d in e.disputed)
-        needs = needs_text(cat, e.needs) + (f"<br>*{e.note}*" if e.note else "")
+        disputed = "<br>".join(f"{cell(d.source)}: {needs_text(cat, d.needs)}" for d in e.disputed)
+        needs = needs_text(cat, e.needs) + (f"<br>*{cell(e.note)}*" if e.note else "")
         state = "yes" if e.changes_state else "no"
         rows.append(f"| `{e.name}` | {needs} | {cost} | {state} | {disputed or '—'} |")
     return "\n".join(rows)
