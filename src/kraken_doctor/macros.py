@@ -279,7 +279,7 @@ def platform_table(cat: Catalog) -> str:
     ]
     for p in cat.platforms:
         auto = "yes" if p.redeploys_on_change else "no"
-        rows.append(f"| {p.name} | {p.set_variable} | {p.restart} | {auto} |")
+        rows.append(f"| {p.name} | {cell(p.set_variable)} | {cell(p.restart)} | {auto} |")
     return "\n".join(rows)
 
 
@@ -308,7 +308,7 @@ def error_lines(cat: Catalog, entry: KrakenErrorEntry) -> str:
     if entry.category in CONNECTION_TEST_CATEGORIES:
         line = CONNECTION_FAILED.format(label=user_label(cat), error=entry.string)
         parts.append("In the bot's log:\n\n" + fenced(LOG_PREFIX + line))
-    raw = '{"error": ["' + entry.string + '"], "result": {}}'
+    raw = json.dumps({"error": [entry.string], "result": {}}, ensure_ascii=False)
     parts.append("In Kraken's answer to the API call:\n\n" + fenced(raw, "json"))
     return "\n\n".join(parts)
 
