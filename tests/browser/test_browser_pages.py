@@ -37,14 +37,23 @@ def test_missing_page_gets_the_404_page_with_search_and_the_error_index(browse):
     assert browse.path() == "errors/"
 
 
+#: The dark scheme only swaps CSS colour variables: the DOM (names, roles, landmarks) is the
+#: same, so in dark the audit runs the rules that depend on colour, which cost the most anyway.
+VIOLATIONS = {"resultTypes": ["violations"]}
+COLOUR_RULES = {
+    **VIOLATIONS,
+    "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]},
+}
+
+
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_pages_pass_axe_in_light_and_dark(browse, site_pages, shard):
     reports = []
     for path in _shard(site_pages, shard):
         browse.goto(path)
-        for scheme in ("light", "dark"):  # the palette follows the system's preference
-            browse.page.emulate_media(color_scheme=scheme)
-            results = AXE.run(browse.page)
+        for scheme, options in (("light", VIOLATIONS), ("dark", COLOUR_RULES)):
+            browse.page.emulate_media(color_scheme=scheme)  # the palette follows the system
+            results = AXE.run(browse.page, options=options)
             if results.violations_count:
                 reports.append(f"/{path} ({scheme}): {results.generate_report()}")
         browse.page.emulate_media(color_scheme="light")

@@ -1,0 +1,138 @@
+"""What a reader does on the built site: open error pages from the index, copy a snippet,
+switch light and dark, and find the guide from a phone."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from kraken_doctor.bench.site import project_dir
+from kraken_doctor.catalog import load_catalog
+from kraken_doctor.links import error_index_path, find_error, page_path
+
+pytestmark = pytest.mark.browser
+
+PROJECT = project_dir(Path(__file__).parent)
+GUIDE = page_path(find_error("EGeneral:Permission denied"))
+# pymdownx.snippets: a fenced block whose only line is `--8<-- "file.py"` or "file.py:section".
+INCLUDE = re.compile(r'^(?P<indent>[ \t]*)--8<-- "(?P<file>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
+MARKER = re.compile(r"--8<-- \[(start|end):[\w-]+\]")
+
+
+def _included_text(file: str, section: str | None) -> str:
+    """What pymdownx.snippets puts in the page: the file (or one section) without markers."""
+    lines = (PROJECT / "snippets" / file).read_text(encoding="utf-8").splitlines(keepends=True)
+    if section:
+        start = lines.index(next(x for x in lines if f"[start:{section}]" in x))
+        end = lines.index(next(x for x in lines if f"[end:{section}]" in x))
+        lines = lines[start + 1 : end]
+    return "".join(line for line in lines if not MARKER.search(line))
+
+
+def _page_of(source: Path) -> str:
+    """docs/errors/x.md -> errors/x/ (MkDocs' directory URLs)."""
+    rel = source.relative_to(PROJECT / "docs").with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "index" else rel.parts
+    return "".join(f"{p}/" for p in parts)
+
+
+def _snippet_includes() -> dict[str, list[tuple[str, str]]]:
+    """Page path -> [(label, expected text)] for every snippet included in docs/."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for source in sorted((PROJECT / "docs").rglob("*.md")):
+        for line in source.read_text(encoding="utf-8").splitlines():
+            match = INCLUDE.match(line)
+            if match:
+                label = match["file"] + (f":{match['section']}" if match["section"] else "")
+                expected = _included_text(match["file"], match["section"])
+                found.setdefault(_page_of(source), []).append((label, expected))
+    return found
+
+
+def test_every_error_page_opens_from_the_error_index_and_has_one_h1(browse):
+    catalog = load_catalog()
+    browse.goto(error_index_path(catalog))
+    links = browse.page.locator("article a[href]")
+    hrefs = {
+        a.evaluate("a => new URL(a.href).pathname")
+        for a in links.all()
+        if a.get_attribute("href").rstrip("/").split("/")[-1] in {e.slug for e in catalog.errors}
+    }
+    root = "/" + browse.root.split("/", 3)[3]
+    linked = {h.removeprefix(root) for h in hrefs}
+    expected = {page_path(e, catalog) for e in catalog.errors}
+    assert linked == expected, f"missing {expected - linked}, unexpected {linked - expected}"
+    problems = []
+    for entry in catalog.errors:  # open each page at the address the index links to
+        browse.goto(page_path(entry, catalog))
+        h1 = browse.page.locator("article h1")
+        if h1.count() != 1 or not h1.inner_text().strip():
+            problems.append(f"{entry.string}: {h1.count()} h1 on /{browse.path()}")
+        elif entry.string not in browse.page.locator("article").inner_text():
+            problems.append(f"{entry.string}: /{browse.path()} does not show the error string")
+    assert not problems, "\n".join(problems)
+
+
+def test_copy_buttons_copy_exactly_the_included_snippets(browse):
+    browse.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    includes = _snippet_includes()
+    assert GUIDE in includes, "the Permission denied guide includes no snippet"
+    problems = []
+    for path, expected in includes.items():
+        browse.goto(path)
+        page = browse.page
+        for summary in page.locator("article details:not([open]) > summary").element_handles():
+            if summary.is_visible():
+                summary.click()  # collapsed examples ("??? example") hold the whole scripts
+        copied = []
+        for button in page.locator("article button[data-md-type='copy']").all():
+            if not button.is_visible():
+                continue  # in a tab that is not selected
+            button.click()
+            copied.append(page.evaluate("navigator.clipboard.readText()"))
+        for label, text in expected:
+            # A code block ends at its last non-blank line, so trailing newlines are not copied.
+            if text.rstrip("\n") not in copied:
+                problems.append(f"/{path}: no copy button copies {label} exactly")
+    assert not problems, "\n".join(problems)
+
+
+def _scheme(browse) -> str:
+    return browse.page.locator("body").get_attribute("data-md-color-scheme")
+
+
+def test_palette_toggle_switches_light_and_dark_and_remembers(browse):
+    browse.goto(GUIDE)
+    page = browse.page
+    assert _scheme(browse) == "default"  # the system prefers light
+    light_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    toggles = page.locator("form[data-md-component='palette'] label.md-header__button")
+    for _ in range(toggles.count()):
+        if _scheme(browse) == "slate":
+            break
+        toggles.locator("visible=true").click()
+    assert _scheme(browse) == "slate", "no toggle position gives the dark scheme"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != light_bg
+    page.reload()
+    assert _scheme(browse) == "slate", "the choice is not remembered across pages"
+
+
+def test_phone_drawer_lists_the_guide_and_opens_it(browse_phone):
+    browse = browse_phone
+    browse.goto("")
+    page = browse.page
+    drawer = page.locator("nav.md-nav--primary")
+    expect(drawer).not_to_be_in_viewport()  # a phone has no room for it beside the page
+    page.locator("label.md-header__button[for='__drawer']").click()
+    expect(drawer).to_be_in_viewport()
+    guide = drawer.locator(f'a[href$="{GUIDE}"]').first
+    section = guide.locator("xpath=ancestor::li[contains(@class,'md-nav__item--nested')][1]")
+    if section.count():  # on a phone, a section's pages slide in when its name is tapped
+        section.locator("xpath=./label | ./div/label").first.click()
+    expect(guide).to_be_in_viewport()
+    guide.click()
+    page.wait_for_load_state()
+    assert browse.path() == GUIDE
