@@ -145,31 +145,6 @@ def test_no_permission_label_typed_by_hand(cat: Catalog) -> None:
     assert not problems, problems
 
 
-#: Pages other engineers write (the mock's and the doctor's); they follow their own rules.
-OTHERS_PAGES = {"mock.md", "doctor.md"}
-
-
-def test_no_inline_python_that_is_not_an_include() -> None:
-    """Python on the site's pages is included from snippets/, which CI runs."""
-    for md in DOCS.rglob("*.md"):
-        if md.relative_to(DOCS).as_posix() in OTHERS_PAGES:
-            continue
-        for block in re.findall(r"```python\n(.*?)```", md.read_text("utf-8"), re.S):
-            lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
-            assert lines and all(ln.startswith("--8<--") for ln in lines), md
-
-
-def test_every_snippet_is_included_in_a_page() -> None:
-    included = set()
-    for md in DOCS.rglob("*.md"):
-        included |= set(re.findall(r'--8<-- "([^":]+)', md.read_text("utf-8")))
-    snippets = {p.name for p in (PROJECT / "snippets").glob("*.py")}
-    assert snippets <= included, sorted(snippets - included)
-
-
-# -- pages, navigation, errors ---------------------------------------------------------------
-
-
 def test_every_page_is_in_the_nav(site: Build) -> None:
     """Material renders the whole navigation in every page's primary sidebar."""
     home = page_html(site, "")
