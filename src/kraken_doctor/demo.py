@@ -142,10 +142,16 @@ def run_in_mock(name: str, fallback: bool = False, otp: str | None = None) -> Sc
         return ScenarioRun(report, list(srv.state_changes()), methods, seconds, srv.url)
 
 
-def run_scenario(name: str, json: bool = False) -> tuple[str, int]:
-    """What `kraken-doctor demo --scenario NAME` prints (colour off) and its exit code."""
+def run_scenario(name: str, json: bool = False, shown_url: str | None = None) -> tuple[str, int]:
+    """What `kraken-doctor demo --scenario NAME` prints (colour off) and its exit code.
+
+    The embedded mock listens on a random free port; `shown_url` replaces its address in the
+    text so that pages built from this output are the same on every build.
+    """
     run = run_in_mock(name)
     text = render(run.report, as_json=json, color=False)
     if not json:
         text = f"Demo scenario {name}: {SCENARIOS[name].about}.\n\n" + text
+    if shown_url:
+        text = text.replace(run.api_url, shown_url)
     return text, run.report.exit_code

@@ -437,8 +437,9 @@ def snippet_output(name: str, args: tuple[str, ...] = (), account: str = "trader
 def doctor_output(scenario: str, json: bool = False) -> str:
     """What `kraken-doctor demo --scenario NAME` prints; captured at build time."""
     from kraken_doctor.demo import run_scenario
+    from kraken_doctor.snippet_runs import SHOWN_URL
 
-    text, _code = run_scenario(scenario, json=json)
+    text, _code = run_scenario(scenario, json=json, shown_url=SHOWN_URL)
     return fenced(text)
 
 
