@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
+import mimetypes
 import os
 import subprocess
 import sys
@@ -89,10 +91,40 @@ def page_paths(site_dir: Path) -> list[str]:
     return paths
 
 
+#: What GitHub Pages sends compressed; the benchmark measures what a reader downloads.
+COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}
+
+
 class _SiteHandler(SimpleHTTPRequestHandler):
     """Static files under `prefix`; anything else gets the site's 404 page, as on GitHub."""
 
     prefix = "/"
+    compress = False
+    _gzipped: dict[Path, bytes] = {}
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        if not (self.compress and "gzip" in self.headers.get("Accept-Encoding", "")):
+            super().do_GET()
+            return
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and urlsplit(self.path).path.endswith("/"):
+            path = path / "index.html"
+        if not path.is_file() or path.suffix not in COMPRESSIBLE:
+            super().do_GET()  # directories to redirect, images, fonts, 404s
+            return
+        if path not in self._gzipped:
+            self._gzipped[path] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        body = self._gzipped[path]
+        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        self.send_response(HTTPStatus.OK)
+        self.send_header(
+            "Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") else "")
+        )
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass  # the tests report what matters; a line per request would drown it
@@ -100,7 +132,7 @@ class _SiteHandler(SimpleHTTPRequestHandler):
     def translate_path(self, path: str) -> str:
         clean = urlsplit(path).path
         if not clean.startswith(self.prefix):
-            return str(Path(self.directory) / "\0missing")  # never a real file
+            return str(Path(self.directory) / ".outside-the-site")  # missing: a 404
         return super().translate_path("/" + clean[len(self.prefix) :])
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
@@ -118,9 +150,13 @@ class _SiteHandler(SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(site_dir: Path, prefix: str | None = None) -> Iterator[str]:
-    """Serve `site_dir` on 127.0.0.1 (a free port) in a thread; yields the site's root URL."""
-    handler = type("Handler", (_SiteHandler,), {"prefix": prefix or url_prefix()})
+def serve(site_dir: Path, prefix: str | None = None, compress: bool = False) -> Iterator[str]:
+    """Serve `site_dir` on 127.0.0.1 (a free port) in a thread; yields the site's root URL.
+
+    `compress` gzips text files for clients that accept it, as GitHub Pages does.
+    """
+    attrs = {"prefix": prefix or url_prefix(), "compress": compress, "_gzipped": {}}
+    handler = type("Handler", (_SiteHandler,), attrs)
     server = ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir))
     )

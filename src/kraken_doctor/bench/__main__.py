@@ -1,0 +1,149 @@
+"""`make bench`: the figures a reader and a contributor wait for, printed in one run.
+
+Not a test: nothing here passes or fails on a number. In order: a cold strict build, what
+the guide page downloads in a real browser, Lighthouse on the guide (mobile, median of 5),
+the doctor's calls per demo scenario, and the whole test suite's duration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kraken_doctor.bench import lighthouse, weight
+from kraken_doctor.bench.site import BuildError, build_site, project_dir, serve
+from kraken_doctor.links import find_error, page_path
+
+SECTIONS = ("build", "weight", "lighthouse", "doctor", "tests")
+GUIDE = page_path(find_error("EGeneral:Permission denied"))
+
+
+def kib(n: float) -> str:
+    return f"{n / 1024:.1f} KiB"
+
+
+def table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=True)]
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    return "\n".join([line(head), "  ".join("-" * w for w in widths), *map(line, rows)])
+
+
+def section(title: str) -> None:
+    print(f"\n== {title}", flush=True)
+
+
+def bench_build(site: Path, project: Path) -> None:
+    section("Cold strict build (`mkdocs build --strict` in a fresh process)")
+    build = build_site(site, project)
+    per_page = build.seconds_per_page * 1000
+    print(f"{build.seconds:.2f} s for {build.pages} pages: {per_page:.0f} ms per page")
+
+
+def bench_weight(url: str) -> None:
+    section(
+        f"What a first visit to /{GUIDE} downloads (chromium, empty cache, gzip as on GitHub Pages)"
+    )
+    w = weight.measure(url + GUIDE)
+    rows = [
+        (kind, str(w.requests[kind]), kib(w.transferred[kind]), kib(w.decoded[kind]))
+        for kind in weight.KINDS
+        if w.requests.get(kind)
+    ]
+    rows.append(
+        ("total", str(sum(w.requests.values())), kib(w.total_transferred), kib(w.total_decoded))
+    )
+    print(table(("kind", "requests", "transferred", "decoded"), rows))
+    print("files:")
+    for kind, name, sent, size in sorted(w.files, key=lambda f: -f[2]):
+        print(f"  {kib(sent):>10}  {kib(size):>10}  {kind:<12}  {name}")
+
+
+def bench_lighthouse(url: str, project: Path, runs: int) -> None:
+    section(f"Lighthouse on /{GUIDE} (mobile, median of {runs} runs)")
+    lh = lighthouse.run(project, url + GUIDE, runs=runs)
+    rows = [
+        (cat, f"{lh.median_score(cat):.0f}", " ".join(f"{s:.0f}" for s in lh.scores[cat]))
+        for cat in lighthouse.CATEGORIES
+    ]
+    print(table(("category", "median", "runs"), rows))
+    rows = []
+    for audit, title in lighthouse.METRICS.items():
+        value = lh.median_metric(audit)
+        shown = f"{value:.3f}" if lh.units[audit] == "unitless" else f"{value:.0f} ms"
+        rows.append((title, shown))
+    print(table(("metric (median)", "value"), rows))
+    print(f"Lighthouse {lh.version}; below 100 in the last run:")
+    for title, found in lh.shortfalls.items() or {"(nothing)": ""}.items():
+        print(f"  {title}" + (f": {found}" if found else ""))
+
+
+def bench_doctor() -> None:
+    section("The doctor against the mock: calls and time per scenario")
+    try:
+        from kraken_doctor.bench_doctor import bench, format_table
+    except ImportError as exc:
+        print(f"MISSING: kraken_doctor.bench_doctor is not available ({exc})")
+        return
+    print(format_table(bench()), end="")
+
+
+def bench_tests(project: Path) -> None:
+    section("The test suite (`pytest -n 2`, everything, browser tests included)")
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    summary = re.findall(r"^=*\s*(\d+ (?:passed|failed).*?)\s*=*$", proc.stdout, re.MULTILINE)
+    print(f"{seconds:.0f} s wall: {summary[-1] if summary else proc.stdout[-500:]}")
+    if proc.returncode != 0:
+        print(f"(pytest exited {proc.returncode})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kraken_doctor.bench", description=__doc__)
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma list of {SECTIONS}")
+    parser.add_argument("--runs", type=int, default=5, help="Lighthouse runs (median)")
+    args = parser.parse_args(argv)
+    wanted = set(args.only.split(","))
+    if unknown := wanted - set(SECTIONS):
+        parser.error(f"--only: unknown section(s) {', '.join(sorted(unknown))}; use {SECTIONS}")
+    try:
+        project = project_dir()
+        with tempfile.TemporaryDirectory(prefix="kd-bench-") as tmp:
+            site = Path(tmp) / "site"
+            if wanted & {"build", "weight", "lighthouse"}:
+                bench_build(site, project)
+            if wanted & {"weight", "lighthouse"}:
+                with serve(site, compress=True) as url:
+                    if "weight" in wanted:
+                        bench_weight(url)
+                    if "lighthouse" in wanted:
+                        bench_lighthouse(url, project, args.runs)
+        if "doctor" in wanted:
+            bench_doctor()
+        if "tests" in wanted:
+            bench_tests(project)
+    except (BuildError, lighthouse.LighthouseMissing) as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
