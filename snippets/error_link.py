@@ -64,6 +64,10 @@ EOrder:Reduce only:Position is closed
 EQuery:Unknown asset pair
 EQuery:Invalid asset pair
 EQuery:Unknown asset | EFunding:Unknown asset
+EFunding:Unknown withdraw key
+EFunding:No funding method
+EFunding:Unknown reference id | EFunding:Invalid reference id
+EFunding:Invalid amount
 """.strip().splitlines():
     error, *aliases = row.split(" | ")
     ERRORS[error] = aliases

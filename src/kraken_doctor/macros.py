@@ -60,7 +60,10 @@ CATEGORY_GUIDES: dict[str, list[tuple[str, str]]] = {
     "service": [("Check the Kraken connection", "guides/connection-check.md")],
     "order": [("Which call needs which permission", "reference/permissions.md#endpoints")],
     "query": [],
-    "funding": [],
+    "funding": [
+        ("Set up a Kraken API key", "guides/api-key-setup.md"),
+        ("Which call needs which permission", "reference/permissions.md#endpoints"),
+    ],
 }
 
 #: The page of the `kraken-doctor` command.
