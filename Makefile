@@ -43,7 +43,7 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    chromium fonts-liberation fonts-dejavu-core >/dev/null; }
+	    chromium fonts-liberation fonts-dejavu-core fonts-noto-color-emoji >/dev/null; }
 
 test: $(STAMP) browser lint
 	$(BIN)/mkdocs build --strict --quiet

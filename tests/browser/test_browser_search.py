@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kraken_doctor.catalog import load_catalog
 from kraken_doctor.links import find_error, page_path
 
 pytestmark = pytest.mark.browser
@@ -11,6 +12,14 @@ pytestmark = pytest.mark.browser
 #: A line as the bot logs it (nija-bot.md: `❌ Kraken connection test failed (<label>): ...`).
 LOG_LINE = "2026-01-10 11:47:26 | ERROR | ❌ Kraken connection test failed (USER:alice_example): {}"
 PERMISSION_DENIED = find_error("EGeneral:Permission denied")
+#: The first link in the search output: the page offered for a pasted error, else the top hit.
+FIRST_LINK = ".md-search-result a[href]"
+
+
+@pytest.fixture
+def clipboard(browse):
+    browse.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    return browse
 
 
 def _open_search(browse) -> None:
@@ -26,32 +35,63 @@ def _paste(browse, text: str) -> None:
     browse.page.keyboard.press("Control+V")
 
 
-def _first_result(browse) -> str:
-    """Follow the first search result; returns the path it leads to."""
-    first = browse.page.locator(".md-search-result__item > a").first
+def _first_link(browse) -> str:
+    first = browse.page.locator(FIRST_LINK).first
     first.wait_for(state="visible")
-    first.click()
-    browse.page.wait_for_load_state()
-    return browse.path()
+    return browse.page.evaluate("a => new URL(a.href).pathname", first.element_handle())
 
 
-@pytest.fixture
-def clipboard(browse):
-    browse.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    return browse
+def _site_path(browse, pathname: str) -> str:
+    root = "/" + browse.root.split("/", 3)[3]
+    return pathname.removeprefix(root)
 
 
 def test_typing_permission_denied_finds_the_guide(browse):
     browse.goto("")
     _open_search(browse)
     browse.page.keyboard.type("Permission denied")
-    assert _first_result(browse) == page_path(PERMISSION_DENIED)
+    first = browse.page.locator(".md-search-result__item > a").first
+    first.wait_for(state="visible")
+    first.click()
+    browse.page.wait_for_load_state()
+    assert browse.path() == page_path(PERMISSION_DENIED)
 
 
-def test_pasting_a_whole_bot_log_line_finds_the_guide(clipboard):
+def test_pasting_a_whole_bot_log_line_and_pressing_enter_opens_the_guide(clipboard):
     browse = clipboard
     browse.goto("")
     _open_search(browse)
     _paste(browse, LOG_LINE.format("EGeneral:Permission denied"))
-    assert _first_result(browse) == page_path(PERMISSION_DENIED)
+    assert _site_path(browse, _first_link(browse)) == page_path(PERMISSION_DENIED)
+    with browse.page.expect_navigation():
+        browse.page.keyboard.press("Enter")
+    assert browse.path() == page_path(PERMISSION_DENIED)
     assert not browse.console_errors, browse.console_errors
+
+
+def test_pasting_a_log_line_with_any_catalog_error_offers_its_page_first(clipboard):
+    browse = clipboard
+    misses = []
+    browse.goto("")
+    search = browse.page.locator(".md-search__input")
+    for entry in load_catalog().errors:
+        for spelling in (entry.string, *entry.aliases):
+            search.click()
+            search.fill("")
+            _paste(browse, LOG_LINE.format(spelling))
+            found = _site_path(browse, _first_link(browse))
+            if found != page_path(entry):
+                misses.append(f"{spelling!r}: first link /{found}, expected /{page_path(entry)}")
+            browse.page.keyboard.press("Escape")
+    assert not misses, "\n".join(misses)
+
+
+def test_typing_after_a_paste_drops_the_offered_page(clipboard):
+    browse = clipboard
+    browse.goto("")
+    _open_search(browse)
+    _paste(browse, LOG_LINE.format("EAPI:Invalid nonce"))
+    browse.page.locator(".kd-search-exact").wait_for(state="visible")
+    browse.page.keyboard.press("End")
+    browse.page.keyboard.type(" window")
+    assert browse.page.locator(".kd-search-exact").count() == 0
