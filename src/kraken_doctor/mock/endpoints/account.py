@@ -9,7 +9,7 @@ from typing import Any
 
 from kraken_doctor.mock import market
 from kraken_doctor.mock.book import fmt, fmt_asset
-from kraken_doctor.mock.endpoints.base import Call, fail, private
+from kraken_doctor.mock.endpoints.base import Call, fail, named_pairs, private
 
 
 @private("GetApiKeyInfo")
@@ -99,14 +99,8 @@ def trade_volume(call: Call) -> dict[str, Any]:
     with call.book.lock:
         volume = sum((Decimal(t["cost"]) for t in call.book.trades.values()), start=Decimal(0))
     out: dict[str, Any] = {"currency": "ZUSD", "volume": fmt(volume, 4)}
-    pairs = call.ids("pair")
-    if pairs:
-        names = []
-        for name in pairs:
-            code = market.pair_name(name)
-            if code is None:
-                raise fail("UNKNOWN_ASSET_PAIR")
-            names.append(code)
+    names = named_pairs(call)
+    if names:
         out["fees"] = {
             n: {
                 "fee": str(market.TAKER_FEE_PERCENT),

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kraken_doctor.mock import market
 from kraken_doctor.mock.errors import error, invalid_arguments
 
 if TYPE_CHECKING:
@@ -103,3 +104,31 @@ def private(*names: str) -> Callable[[Handler], Handler]:
 def fail(name: str) -> KrakenError:
     """A KrakenError for one of the mock's named errors (see kraken_doctor.mock.errors)."""
     return KrakenError(error(name))
+
+
+def by_ids(call: Call, name: str, table: dict[str, Any], unknown: KrakenError) -> dict[str, Any]:
+    """The entries of one of the account's tables named by the ids in parameter `name`.
+
+    One unknown id fails the whole call with `unknown`, as Kraken does for QueryTrades and
+    QueryLedgers; the table is read under the book's lock, like every book access.
+    """
+    assert call.book is not None
+    wanted = call.ids(name, required=True)
+    with call.book.lock:
+        if any(i not in table for i in wanted):
+            raise unknown
+        return {i: table[i] for i in wanted}
+
+
+def named_pairs(call: Call) -> list[str]:
+    """The pairs listed in `pair`, by Kraken's names ([] when none is given).
+
+    One name the market does not know fails the call with EQuery:Unknown asset pair.
+    """
+    names = []
+    for name in call.ids("pair"):
+        code = market.pair_name(name)
+        if code is None:
+            raise fail("UNKNOWN_ASSET_PAIR")
+        names.append(code)
+    return names

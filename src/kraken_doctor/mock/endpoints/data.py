@@ -8,7 +8,7 @@ import zipfile
 from typing import Any
 
 from kraken_doctor.mock.book import new_id
-from kraken_doctor.mock.endpoints.base import Call, KrakenError, private
+from kraken_doctor.mock.endpoints.base import Call, KrakenError, by_ids, private
 from kraken_doctor.mock.errors import invalid_arguments
 
 REPORTS = ("trades", "ledgers")
@@ -25,14 +25,7 @@ def ledgers(call: Call) -> dict[str, Any]:
 @private("QueryLedgers")
 def query_ledgers(call: Call) -> dict[str, Any]:
     assert call.book is not None
-    wanted = call.ids("id", required=True)
-    with call.book.lock:
-        out = {}
-        for lid in wanted:
-            if lid not in call.book.ledger:
-                raise KrakenError(invalid_arguments("id"))
-            out[lid] = call.book.ledger[lid]
-    return out
+    return by_ids(call, "id", call.book.ledger, KrakenError(invalid_arguments("id")))
 
 
 def _report(call: Call) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from kraken_doctor.mock import market
 from kraken_doctor.mock.book import fmt
-from kraken_doctor.mock.endpoints.base import Call, KrakenError, fail, public
+from kraken_doctor.mock.endpoints.base import Call, KrakenError, fail, named_pairs, public
 from kraken_doctor.mock.errors import invalid_arguments
 
 
@@ -48,16 +48,8 @@ def assets(call: Call) -> dict[str, Any]:
 
 
 def _pairs(call: Call) -> list[str]:
-    wanted = call.ids("pair")
-    if not wanted:
-        return market.pair_names()
-    names = []
-    for name in wanted:
-        code = market.pair_name(name)
-        if code is None:
-            raise fail("UNKNOWN_ASSET_PAIR")
-        names.append(code)
-    return names
+    """The pairs asked for, or every pair when none is named."""
+    return named_pairs(call) or market.pair_names()
 
 
 @public("AssetPairs")

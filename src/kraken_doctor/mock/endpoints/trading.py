@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kraken_doctor.mock.book import public as public_order
-from kraken_doctor.mock.endpoints.base import Call, KrakenError, fail, private
+from kraken_doctor.mock.endpoints.base import Call, KrakenError, by_ids, fail, private
 from kraken_doctor.mock.endpoints.orders import check_funds, check_market_mode, check_order
 from kraken_doctor.mock.errors import invalid_arguments
 
@@ -66,14 +66,7 @@ def trades_history(call: Call) -> dict[str, Any]:
 @private("QueryTrades")
 def query_trades(call: Call) -> dict[str, Any]:
     assert call.book is not None
-    wanted = call.ids("txid", required=True)
-    with call.book.lock:
-        out = {}
-        for tid in wanted:
-            if tid not in call.book.trades:
-                raise fail("INVALID_ORDER")
-            out[tid] = call.book.trades[tid]
-    return out
+    return by_ids(call, "txid", call.book.trades, fail("INVALID_ORDER"))
 
 
 @private("OpenPositions")
