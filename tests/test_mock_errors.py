@@ -33,4 +33,3 @@ def test_no_error_string_is_typed_in_the_mock():
         if TYPED_ERROR.search(line)
     ]
     assert typed == []
-
