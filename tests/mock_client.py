@@ -16,6 +16,16 @@ import krakenex
 
 from kraken_doctor.mock import Account, MockKraken
 
+#: A validate-only limit buy (10 XBT at 10 USD): passes Kraken's minimums, places nothing.
+VALIDATE_ORDER = {
+    "pair": "XBTUSD",
+    "type": "buy",
+    "ordertype": "limit",
+    "price": "10",
+    "volume": "10",
+    "validate": "true",
+}
+
 _lock = threading.Lock()
 _last_ms: dict[str, int] = {}  # API key -> the millisecond of its last nonce
 

@@ -12,7 +12,7 @@ import requests
 
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock import Account, MockKraken, bot_permissions, sign
-from mock_client import client
+from mock_client import VALIDATE_ORDER, client
 
 CAT = load_catalog()
 INVALID_KEY = CAT.error("eapi-invalid-key").string
@@ -119,18 +119,7 @@ def test_otp_for_a_key_without_two_factor(kraken_mock):
 @pytest.mark.parametrize(
     ("account", "method", "params"),
     [
-        (
-            "view-only",
-            "AddOrder",
-            {
-                "pair": "XBTUSD",
-                "type": "buy",
-                "ordertype": "limit",
-                "price": "10",
-                "volume": "10",
-                "validate": "true",
-            },
-        ),
+        ("view-only", "AddOrder", VALIDATE_ORDER),
         ("view-only", "AddOrder", {"volume": "not even a number", "validate": "true"}),
         ("view-only", "CancelOrder", {"txid": "OAAAAA-AAAAA-AAAAAA"}),
         ("view-only", "ClosedOrders", {}),

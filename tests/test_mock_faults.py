@@ -7,17 +7,9 @@ import requests
 
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock import FAULT_KINDS, FaultError
-from mock_client import client, keyless
+from mock_client import VALIDATE_ORDER, client, keyless
 
 CAT = load_catalog()
-ADD_ORDER = {
-    "pair": "XBTUSD",
-    "type": "buy",
-    "ordertype": "limit",
-    "price": "10",
-    "volume": "10",
-    "validate": "true",
-}
 
 
 @pytest.mark.parametrize(
@@ -78,7 +70,7 @@ def test_maintenance(kraken_mock):
     kraken_mock.set_fault("maintenance")
     assert keyless(kraken_mock).query_public("SystemStatus")["result"]["status"] == "maintenance"
     api = client(kraken_mock, "trader")
-    assert api.query_private("AddOrder", ADD_ORDER) == {
+    assert api.query_private("AddOrder", VALIDATE_ORDER) == {
         "error": [CAT.error("eservice-unavailable").string]
     }
     assert api.query_private("Balance")["error"] == []
@@ -88,7 +80,7 @@ def test_cancel_only(kraken_mock):
     kraken_mock.set_fault("maintenance", status="cancel_only")
     assert keyless(kraken_mock).query_public("SystemStatus")["result"]["status"] == "cancel_only"
     api = client(kraken_mock, "trader")
-    assert api.query_private("AddOrder", ADD_ORDER) == {
+    assert api.query_private("AddOrder", VALIDATE_ORDER) == {
         "error": ["EService:Market in cancel_only mode"]
     }
     res = api.query_private("CancelOrder", {"txid": "OAAAAA-AAAAA-AAAAAA"})
@@ -98,15 +90,15 @@ def test_cancel_only(kraken_mock):
 def test_post_only(kraken_mock):
     kraken_mock.set_fault("maintenance", status="post_only")
     api = client(kraken_mock, "trader")
-    assert api.query_private("AddOrder", ADD_ORDER) == {
+    assert api.query_private("AddOrder", VALIDATE_ORDER) == {
         "error": ["EService:Market in post_only mode"]
     }
-    assert api.query_private("AddOrder", {**ADD_ORDER, "oflags": "post"})["error"] == []
+    assert api.query_private("AddOrder", {**VALIDATE_ORDER, "oflags": "post"})["error"] == []
 
 
 def test_permission_still_checked_in_maintenance(kraken_mock):
     kraken_mock.set_fault("maintenance")
-    res = client(kraken_mock, "view-only").query_private("AddOrder", ADD_ORDER)
+    res = client(kraken_mock, "view-only").query_private("AddOrder", VALIDATE_ORDER)
     assert res == {"error": [CAT.error("egeneral-permission-denied").string]}
 
 

@@ -8,21 +8,13 @@ import pytest
 
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock import Account, LockoutPolicy, MockKraken, bot_permissions
-from mock_client import client
+from mock_client import VALIDATE_ORDER, client
 
 CAT = load_catalog()
 RATE_LIMIT = CAT.error("eapi-rate-limit-exceeded").string
 LOCKOUT = CAT.error("egeneral-temporary-lockout").string
 INVALID_KEY = CAT.error("eapi-invalid-key").string
 INVALID_SIGNATURE = CAT.error("eapi-invalid-signature").string
-ADD_ORDER = {
-    "pair": "XBTUSD",
-    "type": "buy",
-    "ordertype": "limit",
-    "price": "10",
-    "volume": "10",
-    "validate": "true",
-}
 
 
 class FakeClock:
@@ -79,7 +71,7 @@ def test_add_and_cancel_order_are_not_counted(srv):
     for _ in range(CAT.tier("starter").max_counter):
         api.query_private("Balance")
     assert api.query_private("Balance") == {"error": [RATE_LIMIT]}
-    assert api.query_private("AddOrder", ADD_ORDER)["error"] == []
+    assert api.query_private("AddOrder", VALIDATE_ORDER)["error"] == []
     res = api.query_private("CancelOrder", {"txid": "OAAAAA-AAAAA-AAAAAA"})
     assert res == {"error": [CAT.error("eorder-unknown-order").string]}
 
