@@ -91,7 +91,9 @@ def test_copy_buttons_copy_exactly_the_included_snippets(browse):
         for button in page.locator("article button[data-md-type='copy']").all():
             if not button.is_visible():
                 continue  # in a tab that is not selected
-            button.click()
+            page.evaluate("navigator.clipboard.writeText('')")
+            button.click()  # the copy is asynchronous: wait until the clipboard has it
+            page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''")
             copied.append(page.evaluate("navigator.clipboard.readText()"))
         for label, text in expected:
             # A code block ends at its last non-blank line, so trailing newlines are not copied.
