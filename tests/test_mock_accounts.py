@@ -126,6 +126,11 @@ keys:
             "keys[0] (name 'a'), field 'balances'",
         ),
         (
+            'name: a\n    key: K\n    secret: "{s}"\n    permissions: []\n'
+            "    balances: {{ZUSD: '1e999999999'}}",
+            "keys[0] (name 'a'), field 'balances': 'ZUSD': amount '1e999999999' is not an amount",
+        ),
+        (
             'name: a\n    key: K\n    secret: "{s}"\n    permissions: []\n    nonce_window: -1',
             "keys[0] (name 'a'), field 'nonce_window': must be a whole number",
         ),

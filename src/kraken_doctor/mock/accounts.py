@@ -118,7 +118,10 @@ def _problem(acc: Account) -> tuple[str, str] | None:
         return "balances", "must map asset codes to amounts, e.g. {ZUSD: '1250.00'}"
     for asset, amount in acc.balances.items():
         if not isinstance(asset, str) or not _is_amount(amount):
-            return "balances", f"{asset!r}: amount {amount!r} is not a number like '1250.00'"
+            return "balances", (
+                f"{asset!r}: amount {amount!r} is not an amount like '1250.00' "
+                f"(a number below {MAX_AMOUNT:,})"
+            )
     if acc.otp is not None and (not isinstance(acc.otp, str) or not acc.otp):
         return "otp", "must be a text such as '123456' (quote it in YAML)"
     tiers = [t.id for t in cat.rate_tiers]
@@ -142,7 +145,8 @@ def _is_amount(value: Any) -> bool:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return False
-    return amount.is_finite() and abs(amount) < MAX_AMOUNT
+    # copy_abs, not abs(): abs() rounds to the context and overflows on '1e999999999'.
+    return amount.is_finite() and amount.copy_abs() < MAX_AMOUNT
 
 
 def _entry(i: int, raw: Any) -> str:
