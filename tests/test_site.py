@@ -145,6 +145,35 @@ def test_no_permission_label_typed_by_hand(cat: Catalog) -> None:
     assert not problems, problems
 
 
+def test_no_error_string_typed_by_hand(cat: Catalog) -> None:
+    """Kraken's error strings come from macros (error_link, error_page); a spelling typed
+    into a page would not follow the catalog. A detail form in an example log line
+    (`EGeneral:Invalid arguments:volume`) is not a catalog spelling and stays allowed."""
+    spellings = {s for e in cat.errors for s in (e.string, *e.aliases)}
+    problems = []
+    for md in sorted(DOCS.rglob("*.md")):
+        text = _without_jinja(md.read_text("utf-8"))
+        for spelling in spellings:
+            if re.search(rf"(?<![\w:]){re.escape(spelling)}(?![\w:])", text):
+                problems.append(f"{md.relative_to(PROJECT)}: {spelling!r}")
+    assert not problems, problems
+
+
+def test_no_env_var_name_typed_by_hand(cat: Catalog) -> None:
+    """The bot's variable names come from `env_vars` in the catalog, through macros."""
+    env = cat.env_vars
+    names = {env.api_url}
+    for pair in (env.master, env.legacy):
+        names |= {pair.key, pair.secret}
+    for user in env.example_users:
+        names |= set(env.for_user(user))
+    problems = []
+    for md in sorted(DOCS.rglob("*.md")):
+        text = _without_jinja(md.read_text("utf-8"))
+        problems += [f"{md.relative_to(PROJECT)}: {n}" for n in sorted(names) if n in text]
+    assert not problems, problems
+
+
 def test_every_page_is_in_the_nav(site: Build) -> None:
     """Material renders the whole navigation in every page's primary sidebar."""
     home = page_html(site, "")
