@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock import MockKraken, demo_accounts
 from kraken_doctor.mock.cli import DEFAULT_HOST, DEFAULT_PORT, register
 from mock_client import client
@@ -43,6 +44,7 @@ def test_demo_banner_and_a_working_server():
     assert code == 0 and err.getvalue() == ""
     assert seen["balance"]["error"] == []
     assert f"listening on {seen['url']}" in text
+    assert f"set {load_catalog().env_vars.api_url}={seen['url']} for" in text
     for acc in demo_accounts():
         assert acc.name in text and acc.key in text and acc.secret in text and acc.about in text
     assert "Ctrl+C" in text and text.rstrip().endswith("stopped.")

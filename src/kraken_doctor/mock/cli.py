@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import TextIO
 
+from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock.accounts import Account, AccountsFileError, demo_accounts, last4
 from kraken_doctor.mock.accounts import load_accounts as _load_accounts
 from kraken_doctor.mock.server import MockKraken
@@ -69,9 +70,10 @@ def _is_loopback(host: str) -> bool:
 
 
 def _banner(srv: MockKraken, accounts: list[Account], demo: bool, out: TextIO) -> None:
+    env = load_catalog().env_vars
     w = out.write
     w(f"Mock Kraken API listening on {srv.url}\n")
-    w("Every key below works only against this mock, never against api.kraken.com.\n\n")
+    w(f"Every key below works only against this mock, never against {env.default_api_url}.\n\n")
     for acc in accounts:
         slugs = ", ".join(acc.permissions) or "(none)"
         w(f"  {acc.name}\n")
@@ -88,7 +90,7 @@ def _banner(srv: MockKraken, accounts: list[Account], demo: bool, out: TextIO) -
         w("\n")
     w("Point a client at it, for example krakenex:\n")
     w(f"    api = krakenex.API(key, secret); api.uri = '{srv.url}'\n")
-    w(f"or set KRAKEN_API_URL={srv.url} for Kraken Doctor's snippets and checks.\n")
+    w(f"or set {env.api_url}={srv.url} for Kraken Doctor's snippets and checks.\n")
     w("Press Ctrl+C to stop.\n")
     out.flush()
 
