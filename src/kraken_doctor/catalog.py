@@ -50,6 +50,12 @@ class Site(_Strict):
     short_path: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+/$")]
 
 
+class KrakenPages(_Strict):
+    """Kraken's own pages that fixes point people to."""
+
+    status_page: Annotated[str, StringConstraints(pattern=r"^https://\S+[^/]$")]
+
+
 class PermissionGroup(_Strict):
     id: Slug
     label: Text
@@ -185,6 +191,7 @@ class KrakenErrorEntry(_Strict):
 
 class Catalog(_Strict):
     site: Site
+    kraken: KrakenPages
     permission_groups: list[PermissionGroup]
     permissions: list[Permission]
     endpoints: list[Endpoint]

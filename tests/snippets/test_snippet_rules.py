@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import sys
 
 import pytest
 from tests.snippets.support import ENV, SNIPPETS, load_snippet
+
+from kraken_doctor.catalog import load_catalog
 
 FILES = sorted(SNIPPETS.glob("*.py"))
 IDS = [p.stem for p in FILES]
@@ -49,6 +52,15 @@ def test_kraken_address_comes_from_kraken_api_url(path):
     text = path.read_text(encoding="utf-8")
     line = f'os.environ.get("{ENV.api_url}", "").strip().rstrip("/") or "{ENV.default_api_url}"'
     assert line in text
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_every_url_is_one_the_catalog_knows(path):
+    """A snippet types its URLs (it cannot import the catalog); each must be the catalog's."""
+    cat = load_catalog()
+    known = {ENV.default_api_url, cat.kraken.status_page, cat.site.base_url + cat.site.errors_path}
+    urls = set(re.findall(r"https?://[^\s\"')]+", path.read_text(encoding="utf-8")))
+    assert urls <= known, sorted(urls - known)
 
 
 @pytest.mark.parametrize("name", ["connection_test", "permission_check", "nonce_safe_client"])

@@ -32,16 +32,16 @@ def transport_finding(ans: Answer, api_url: str, api_url_var: str) -> Finding:
     f = ans.failure
     assert f is not None
     cat = load_catalog()
+    status = cat.kraken.status_page
     fixes = {
-        "timeout": "Kraken or the network is slow; try again in a minute, and check "
-        "https://status.kraken.com.",
+        "timeout": f"Kraken or the network is slow; try again in a minute, and check {status}.",
         "dns": f"Check the host name in {api_url_var} (or unset it), and the machine's DNS.",
         "tls": "Check the machine's clock, its CA certificates, and any proxy that intercepts "
         "HTTPS.",
         "refused": f"Nothing listens at {api_url}; check {api_url_var}.",
-        "dropped": "Try again; if it persists, check proxies and https://status.kraken.com.",
-        "http-5xx": "Kraken or its CDN is having trouble; check https://status.kraken.com and "
-        "retry later. Your key is not the problem.",
+        "dropped": f"Try again; if it persists, check proxies and {status}.",
+        "http-5xx": f"Kraken or its CDN is having trouble; check {status} and retry later. "
+        "Your key is not the problem.",
         "http-status": "Something between you and Kraken answered instead of Kraken (a proxy, "
         "a firewall, a captcha page); check the network.",
         "html-page": f"Something other than Kraken's API answered; check {api_url_var}.",
@@ -84,8 +84,8 @@ def check(
                 "error" if mode == "maintenance" else "warn",
                 f"status-{mode}",
                 f"Kraken reports status {mode}: the bot's calls may fail with {error}.",
-                "Wait until https://status.kraken.com shows Kraken back to normal; your key is "
-                "not the problem.",
+                f"Wait until {cat.kraken.status_page} shows Kraken back to normal; your key "
+                "is not the problem.",
                 url(cat, MODES[mode]),
             )
         )
@@ -96,7 +96,7 @@ def check(
                 "warn",
                 "status-unknown",
                 f"SystemStatus answered without a known status ({str(mode)[:40]!r}).",
-                "Check https://status.kraken.com.",
+                f"Check {cat.kraken.status_page}.",
             )
         )
     before = time.time()
