@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from doctor_support import assert_no_secrets
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.doctor import credentials
 from kraken_doctor.doctor.check import CheckOptions, run_check
 from kraken_doctor.doctor.dotenv import parse_dotenv, read_dotenv
+from kraken_doctor.doctor.report import render
 
 CAT = load_catalog()
 ENV = CAT.env_vars
@@ -164,3 +166,24 @@ def test_plain_http_to_another_machine_is_warned_about() -> None:
     assert rep.exit_code == 1  # the missing variables; the warning alone changes nothing
     local = run_check(CheckOptions(environ={url_var: "http://127.0.0.1:9"}, cwd="/nonexistent"))
     assert local.findings == []
+
+
+KEY = "K" * 52 + "WXYZ"
+SECRET = "c2VjcmV0" * 10 + "AA=="
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (KEY, "is not an http(s) URL"),  # the key pasted into the URL variable
+        (f"https://bot:{SECRET}@api.example.invalid", "carries a user name or password"),
+    ],
+)
+def test_a_bad_api_url_is_refused_without_showing_it(value: str, problem: str) -> None:
+    env = {ENV.api_url: value, ENV.master.key: KEY, ENV.master.secret: SECRET}
+    rep = run_check(CheckOptions(environ=env, cwd="/nonexistent"))
+    [f] = rep.findings
+    assert (f.code, f.status, f.variable) == ("bad-api-url", "error", ENV.api_url)
+    assert problem in f.message and rep.exit_code == 2
+    shown = render(rep) + render(rep, as_json=True)
+    assert_no_secrets(shown, keys=[KEY], secrets=[SECRET])

@@ -59,17 +59,24 @@ def _api_url(
         return cat.env_vars.default_api_url, None
     url = raw.strip().rstrip("/")
     parts = urllib.parse.urlsplit(url)
+    default = cat.env_vars.default_api_url
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
-        return url, Finding(
-            "reachability",
-            "error",
-            "bad-api-url",
-            f"{origin} is not an http(s) URL like {cat.env_vars.default_api_url}.",
-            f"Fix {origin}, or unset it to use {cat.env_vars.default_api_url}.",
-            None,
-            var if origin == var else None,
-        )
-    return url, None
+        problem = f"is not an http(s) URL like {default}"
+    elif "@" in parts.netloc:
+        problem = "carries a user name or password (the part before '@'); Kraken's API takes none"
+    else:
+        return url, None
+    # The value itself is never shown: a key pasted into the wrong variable, or a password
+    # in the URL, would end up in the report.
+    return f"({origin}: not usable)", Finding(
+        "reachability",
+        "error",
+        "bad-api-url",
+        f"{origin} {problem}.",
+        f"Fix {origin}, or unset it to use {default}.",
+        None,
+        var if origin == var else None,
+    )
 
 
 def _plain_http(url: str, var: str) -> Finding | None:
