@@ -59,6 +59,17 @@ def test_explain_json_and_detail_suffixes(capsys) -> None:
     assert data["error"] == "EGeneral:Invalid arguments" and data["found"]
 
 
+@pytest.mark.parametrize(
+    ("error", "lockout"), [("EAPI:Invalid key", True), ("EOrder:Unknown order", False)]
+)
+def test_explain_warns_of_lockout_only_for_authentication_errors(capsys, error, lockout) -> None:
+    """Kraken locks a key after repeated authentication failures, not repeated order errors."""
+    assert main(["explain", "--json", error]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert CAT.error(error).retry == "never"
+    assert ("lock the key out" in data["retry"]) is lockout
+
+
 def test_explain_unknown_points_to_the_index(capsys) -> None:
     assert main(["explain", "the bot crashed"]) == 1
     captured = capsys.readouterr()

@@ -172,6 +172,16 @@ def test_error_page_anatomy(cat: Catalog) -> None:
         assert f"]({cat.error(r).slug}.md)" in page
 
 
+def test_lockout_warning_only_where_retrying_adds_to_it(cat: Catalog) -> None:
+    """Every error that must not be retried blind; the lockout warning only on auth errors."""
+    for entry in cat.errors:
+        if entry.retry not in ("never", "after-fix"):
+            continue
+        page = macros.error_sections(cat, entry, f"errors/{entry.slug}.md")
+        retry = page.split("{ #retry }", 1)[1].split("\n## ", 1)[0]
+        assert ("temporary lockout" in retry) is (entry.category == "auth"), entry.slug
+
+
 def test_error_links_are_relative_to_the_page(cat: Catalog) -> None:
     link = macros.error_link(cat, "EAPI:Invalid key", "guides/connection-check.md")
     assert link == "[`EAPI:Invalid key`](../errors/eapi-invalid-key.md)"

@@ -178,6 +178,15 @@ class KrakenErrorEntry(_Strict):
     uncertain: Text | None = None
     retry: Literal["never", "after-fix", "backoff", "after-wait"]
 
+    @property
+    def retry_risks_lockout(self) -> bool:
+        """Whether retrying without a fix adds to the failures that lock a key out.
+
+        Kraken locks a key after repeated authentication failures (invalid key, signature,
+        nonce); an order or argument error repeated does not lead there.
+        """
+        return self.category == "auth" and self.retry in ("never", "after-fix")
+
     @field_validator("string")
     @classmethod
     def _kraken_shape(cls, value: str) -> str:

@@ -352,7 +352,7 @@ def error_sections(cat: Catalog, entry: KrakenErrorEntry, page: str | None) -> s
         )
     parts.append(f"## Check the fix {{ #verify }}\n\n{verify}")
     retry = RETRY_ADVICE[entry.retry]
-    if entry.category == "auth" and entry.retry in ("never", "after-fix"):
+    if entry.retry_risks_lockout:
         retry += " Repeated authentication failures also lead to a temporary lockout."
     parts.append(f"## Should the bot retry? {{ #retry }}\n\n{retry}")
     if entry.related:

@@ -9,7 +9,7 @@ from kraken_doctor.catalog import Catalog, load_catalog
 from kraken_doctor.links import base_url, docs_url, error_index_path, find_error
 
 RETRY = {
-    "never": "do not retry; fix the cause first (retrying can lock the key out)",
+    "never": "do not retry; fix the cause first",
     "after-fix": "retry once the cause is fixed",
     "backoff": "retry with growing pauses",
     "after-wait": "wait, then retry once",
@@ -37,7 +37,8 @@ def explain(text: str, catalog: Catalog | None = None) -> tuple[dict[str, Any], 
         "meaning": entry.meaning,
         "fix": " ".join(entry.fix),
         "steps": list(entry.fix),
-        "retry": RETRY[entry.retry],
+        "retry": RETRY[entry.retry]
+        + (" (retrying before the fix can lock the key out)" if entry.retry_risks_lockout else ""),
         "verify": entry.verify,
         "uncertain": entry.uncertain,
         "url": docs_url(entry.string, cat),
