@@ -22,6 +22,7 @@ from playwright.sync_api import (
     BrowserContext,
     Page,
     Playwright,
+    Request,
     Response,
     Route,
     sync_playwright,
@@ -116,11 +117,19 @@ class SiteBrowser:
         )
         return response
 
+    @staticmethod
+    def is_outside(url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS
+
+    def _note(self, request: Request) -> None:
+        """Every request, the search worker's included, is seen here (routing may miss some)."""
+        if self.is_outside(request.url):
+            self.outside_requests.append(f"{self.path_or_url()} -> {request.url}")
+
     def _route(self, route: Route) -> None:
-        parts = urlsplit(route.request.url)
-        if parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS:
-            self.outside_requests.append(f"{self.path_or_url()} -> {route.request.url}")
-            route.abort("blockedbyclient")
+        if self.is_outside(route.request.url):
+            route.abort("blockedbyclient")  # recorded by _note; never let it leave the machine
         else:
             route.continue_()
 
@@ -136,6 +145,7 @@ def _open(chromium: Browser, site_url: str, **context_options: object) -> SiteBr
     page = context.new_page()
     visit = SiteBrowser(context=context, page=page, root=site_url)
     context.route("**/*", visit._route)
+    context.on("request", visit._note)
     page.on(
         "console",
         lambda msg: (

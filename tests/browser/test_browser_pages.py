@@ -26,6 +26,17 @@ def test_pages_log_no_console_error_and_stay_on_127_0_0_1(browse, site_pages, sh
     assert not browse.console_errors, "\n".join(browse.console_errors)
 
 
+def test_the_harness_sees_outside_requests_and_console_errors(browse):
+    # The page checks above are only as good as these two listeners: prove they fire.
+    browse.goto("")
+    browse.page.evaluate("fetch('http://192.0.2.1/kd-probe').catch(() => null)")
+    browse.page.evaluate("console.error('kd-probe')")
+    browse.page.wait_for_timeout(200)
+    assert [r for r in browse.outside_requests if r.endswith("192.0.2.1/kd-probe")]
+    assert [e for e in browse.console_errors if "kd-probe" in e]
+    browse.outside_requests.clear()  # seen and blocked: the fixture's own check must pass
+
+
 def test_missing_page_gets_the_404_page_with_search_and_the_error_index(browse):
     response = browse.page.goto(browse.url("no-such-page/"))
     assert response is not None and response.status == 404
