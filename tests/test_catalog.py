@@ -101,8 +101,31 @@ def test_uncertain_errors_of_the_reference_are_marked(cat: Catalog) -> None:
         "eapi-bad-request",
         "egeneral-too-many-requests",
         "eorder-trading-agreement-required",
+        "efunding-unknown-reference-id",  # a python-kraken-sdk mapping only
+        "efunding-invalid-amount",  # a ccxt mapping only
     ]:
         assert cat.error(slug).uncertain, slug
+
+
+@pytest.mark.parametrize(
+    ("look_up", "section"),
+    [
+        (Catalog.error, "errors"),
+        (Catalog.permission, "permissions"),
+        (Catalog.endpoint, "endpoints"),
+        (Catalog.group, "permission_groups"),
+        (Catalog.tier, "rate_tiers"),
+    ],
+)
+def test_asking_for_a_missing_entry_names_the_section_and_id(
+    cat: Catalog, look_up, section
+) -> None:
+    """Callers that handle absence catch KeyError; the CLI prints a CatalogError's message."""
+    with pytest.raises(KeyError):
+        look_up(cat, "no-such-entry")
+    with pytest.raises(CatalogError) as info:
+        look_up(cat, "no-such-entry")
+    assert f"'{section}' has no entry 'no-such-entry'" in str(info.value)
 
 
 def test_env_var_names_follow_the_first_name_rule(cat: Catalog) -> None:

@@ -39,6 +39,24 @@ class CatalogError(ValueError):
     """The catalog file is not valid; the message says where and what to fix."""
 
 
+class NotInCatalog(KeyError, CatalogError):
+    """Code asked for an entry the catalog does not have.
+
+    A KeyError for callers that look an id up and handle its absence; a CatalogError, with a
+    message naming the section and the id, for everyone else (the CLI prints it as such).
+    """
+
+    def __init__(self, section: str, key: str) -> None:
+        super().__init__(key)
+        self.message = (
+            f"{CATALOG_FILE}: '{section}' has no entry {key!r}, which the code "
+            "asks for; add it back, or fix the name"
+        )
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -215,32 +233,32 @@ class Catalog(_Strict):
         for p in self.permissions:
             if p.id == permission_id:
                 return p
-        raise KeyError(permission_id)
+        raise NotInCatalog("permissions", permission_id)
 
     def endpoint(self, name: str) -> Endpoint:
         for e in self.endpoints:
             if e.name == name:
                 return e
-        raise KeyError(name)
+        raise NotInCatalog("endpoints", name)
 
     def error(self, string_or_slug: str) -> KrakenErrorEntry:
         """The entry whose exact string or slug this is (use `links.find_error` for log lines)."""
         for e in self.errors:
             if string_or_slug in (e.string, e.slug):
                 return e
-        raise KeyError(string_or_slug)
+        raise NotInCatalog("errors", string_or_slug)
 
     def group(self, group_id: str) -> PermissionGroup:
         for g in self.permission_groups:
             if g.id == group_id:
                 return g
-        raise KeyError(group_id)
+        raise NotInCatalog("permission_groups", group_id)
 
     def tier(self, tier_id: str) -> RateTier:
         for t in self.rate_tiers:
             if t.id == tier_id:
                 return t
-        raise KeyError(tier_id)
+        raise NotInCatalog("rate_tiers", tier_id)
 
     @property
     def required_permissions(self) -> list[Permission]:
