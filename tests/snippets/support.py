@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 from pathlib import Path
 from types import ModuleType
@@ -38,6 +39,17 @@ def assert_clean_output(run: SnippetRun, env: dict[str, str]) -> None:
 def master_env(account: Account, url: str) -> dict[str, str]:
     """The variables of the env var guide for the master account, names from the catalog."""
     return {ENV.master.key: account.key, ENV.master.secret: account.secret, ENV.api_url: url}
+
+
+#: Credentials for stub servers, which check no signature: shaped like Kraken's (a 56-character
+#: key, the base64 of 64 bytes), so the leak check in assert_clean_output has something to find.
+STUB_KEY = "k" * 56
+STUB_SECRET = base64.b64encode(bytes(range(64))).decode()
+
+
+def stub_env(url: str) -> dict[str, str]:
+    """The master's variables with the stub credentials, pointed at the stub server `url`."""
+    return {ENV.master.key: STUB_KEY, ENV.master.secret: STUB_SECRET, ENV.api_url: url}
 
 
 def user_env(user_id: str, account: Account) -> dict[str, str]:

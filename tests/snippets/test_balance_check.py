@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 
-from tests.snippets.support import ENV, load_snippet, user_env
+from tests.snippets.support import ENV, load_snippet, stub_env, user_env
 
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.links import docs_url
@@ -87,7 +87,7 @@ def test_an_account_error_shows_its_page(snippet, kraken_mock, as_master):
 
 def test_unreachable_and_unknown_errors(snippet, stub_kraken, closed_port_url):
     url = stub_kraken({"Balance": [{"error": ["EFuture:Something new"]}]})
-    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    env = stub_env(url)
     run = snippet(NAME, env=env)
     assert row(run.output, "MASTER")[1:] == ["EFuture:Something", "new", docs_url("EFuture:x")]
     run = snippet(NAME, env={**env, ENV.api_url: closed_port_url})

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import krakenex
 import pytest
-from tests.snippets.support import ENV, load_snippet, user_env
+from tests.snippets.support import ENV, load_snippet, stub_env, user_env
 
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.links import docs_url
@@ -102,7 +102,7 @@ def test_kraken_is_down_or_busy(snippet, kraken_mock, as_master, fault, error):
 
 def test_an_error_without_a_page_links_to_the_error_list(snippet, stub_kraken):
     url = stub_kraken({"Balance": [{"error": ["EFuture:Something new"]}]})
-    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    env = stub_env(url)
     run = snippet(NAME, env=env)
     assert run.returncode == 1
     assert f"How to fix it: {docs_url('EFuture:Something new')}\n" in run.output
@@ -119,7 +119,7 @@ def test_server_errors_end_with_a_message(snippet, kraken_mock, as_master, fault
 
 def test_a_web_page_instead_of_json(snippet, stub_kraken):
     url = stub_kraken({"Balance": ["<html><body>Please sign in to the Wi-Fi</body></html>"]})
-    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    env = stub_env(url)
     run = snippet(NAME, env=env)
     assert run.returncode == 1
     assert "network issue or API unavailable (JSONDecodeError)" in run.output

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import krakenex
 import pytest
-from tests.snippets.support import ENV, load_snippet, user_env
+from tests.snippets.support import ENV, STUB_KEY, load_snippet, stub_env, user_env
 
 from kraken_doctor.links import docs_url
 from kraken_doctor.mock import MockKraken
@@ -88,7 +88,7 @@ def test_a_key_with_a_larger_nonce_stops_after_one_call(snippet, kraken_mock, as
 def test_failed_calls_are_counted_with_their_page(snippet, stub_kraken):
     ok = {"error": [], "result": {"ZUSD": "1.00"}}
     url = stub_kraken({"Balance": [ok, ok, {"error": ["EAPI:Rate limit exceeded"]}]})
-    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    env = stub_env(url)
     run = snippet(NAME, "--threads", "2", "--calls", "4", env=env)
     assert run.returncode == 1
     error = "EAPI:Rate limit exceeded"
@@ -109,7 +109,7 @@ def test_a_user_and_an_unreachable_server(snippet, kraken_mock, closed_port_url)
 
 
 def test_missing_variables_and_an_unknown_error(snippet, stub_kraken):
-    run = snippet(NAME, env={ENV.master.key: "k" * 56})
+    run = snippet(NAME, env={ENV.master.key: STUB_KEY})
     assert run.returncode == 1
     assert f"{ENV.master.secret} is not set (or blank) for MASTER" in run.output
     run = snippet(NAME)
@@ -117,7 +117,7 @@ def test_missing_variables_and_an_unknown_error(snippet, stub_kraken):
     assert f"not configured for MASTER: set {ENV.master.key} and {ENV.master.secret}" in run.output
 
     url = stub_kraken({"Balance": [{"error": ["EFuture:Something new"]}]})
-    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    env = stub_env(url)
     run = snippet(NAME, env=env)
     assert run.returncode == 1
     assert f"(so no calls were fired): {docs_url('EFuture:Something new')}\n" in run.output

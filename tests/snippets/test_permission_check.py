@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.snippets.support import ENV, load_snippet, user_env
+from tests.snippets.support import ENV, STUB_SECRET, load_snippet, stub_env, user_env
 
 from kraken_doctor.catalog import Permission, load_catalog
 from kraken_doctor.links import docs_url
@@ -154,7 +154,7 @@ def test_a_wrong_key_stops_with_its_page(snippet, as_master):
 
 def test_an_outage_during_probing_stops_with_its_page(snippet, stub_kraken):
     url = stub_kraken({"Balance": [{"error": ["EService:Busy"]}]})
-    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    env = stub_env(url)
     run = snippet(NAME, env=env)
     assert run.returncode == 1
     assert "❌ Balance failed: EService:Busy" in run.output
@@ -163,7 +163,7 @@ def test_an_outage_during_probing_stops_with_its_page(snippet, stub_kraken):
 
 def test_an_unknown_error_links_to_the_error_list(snippet, stub_kraken):
     url = stub_kraken({"GetApiKeyInfo": [{"error": ["EFuture:Something new"]}]})
-    env = {ENV.master.key: "k" * 56, ENV.master.secret: "c2VjcmV0", ENV.api_url: url}
+    env = stub_env(url)
     run = snippet(NAME, env=env)
     assert run.returncode == 1
     assert f"How to fix it: {docs_url('EFuture:Something new')}" in run.output
@@ -187,6 +187,6 @@ def test_a_user_key_and_missing_variables(snippet, kraken_mock):
 
 
 def test_a_half_set_pair_names_the_missing_variable(snippet):
-    run = snippet(NAME, env={ENV.master.secret: "c2VjcmV0"})
+    run = snippet(NAME, env={ENV.master.secret: STUB_SECRET})
     assert run.returncode == 1
     assert f"{ENV.master.key} is not set (or blank) for MASTER" in run.output
