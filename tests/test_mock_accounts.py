@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from doctor_support import assert_no_secrets
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock import (
     Account,
@@ -208,6 +209,7 @@ def test_audit_log_never_holds_a_secret_or_key(kraken_mock, make_account):
     secrets = [a.secret for a in kraken_mock.accounts.values()]
     keys = [a.key for a in kraken_mock.accounts.values()]
     otps = [a.otp for a in kraken_mock.accounts.values() if a.otp]
-    for value in secrets + keys + otps:
-        assert value not in dumped
+    assert_no_secrets(dumped, keys=keys, secrets=secrets)
+    for otp in otps:
+        assert otp not in dumped
     assert len(kraken_mock.audit) == 5

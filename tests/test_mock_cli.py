@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from doctor_support import assert_no_secrets
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock import MockKraken, demo_accounts
 from kraken_doctor.mock.cli import DEFAULT_HOST, DEFAULT_PORT, register
@@ -63,7 +64,7 @@ def test_accounts_file_keys_are_shown_by_last_four(tmp_path):
     assert args.func(args, out=out, err=io.StringIO(), wait=lambda srv: None) == 0
     text = out.getvalue()
     assert "mine" in text and acc.key[-4:] in text
-    assert acc.key not in text and acc.secret not in text
+    assert_no_secrets(text, keys=[acc.key], secrets=[acc.secret])
 
 
 def test_bad_accounts_file_names_entry_and_field(tmp_path):
