@@ -95,3 +95,13 @@ def test_typing_after_a_paste_drops_the_offered_page(clipboard):
     browse.page.keyboard.press("End")
     browse.page.keyboard.type(" window")
     assert browse.page.locator(".kd-search-exact").count() == 0
+
+
+def test_pasting_a_log_line_on_the_404_page_offers_the_guide(clipboard):
+    # Bots' old links land on the 404 page, which sends readers to search: it must work there.
+    browse = clipboard
+    response = browse.page.goto(browse.url("no-such-page/"))
+    assert response is not None and response.status == 404
+    _open_search(browse)
+    _paste(browse, LOG_LINE.format("EGeneral:Permission denied"))
+    assert _site_path(browse, _first_link(browse)) == page_path(PERMISSION_DENIED)

@@ -3,6 +3,7 @@ switch light and dark, and find the guide from a phone."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from playwright.sync_api import expect
 
 from kraken_doctor.bench.site import project_dir
 from kraken_doctor.catalog import load_catalog
-from kraken_doctor.links import error_index_path, find_error, page_path
+from kraken_doctor.links import error_index_path, find_error, page_path, short_path
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +20,7 @@ PROJECT = project_dir(Path(__file__).parent)
 GUIDE = page_path(find_error("EGeneral:Permission denied"))
 # pymdownx.snippets: a fenced block whose only line is `--8<-- "file.py"` or "file.py:section".
 INCLUDE = re.compile(r'^(?P<indent>[ \t]*)--8<-- "(?P<file>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
+REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)"')
 MARKER = re.compile(r"--8<-- \[(start|end):[\w-]+\]")
 
 
@@ -138,3 +140,25 @@ def test_phone_drawer_lists_the_guide_and_opens_it(browse_phone):
     guide.click()
     page.wait_for_load_state()
     assert browse.path() == GUIDE
+
+
+def _redirects_to(built_site: Path, target: str) -> list[str]:
+    """The addresses whose mkdocs-redirects stub sends the browser to `target`."""
+    found = []
+    for stub in sorted(built_site.rglob("index.html")):
+        match = REFRESH.search(stub.read_text(encoding="utf-8"))
+        if match:
+            address = stub.parent.relative_to(built_site).as_posix() + "/"
+            if posixpath.normpath(posixpath.join(address, match[1])) == target.rstrip("/"):
+                found.append(address)
+    return found
+
+
+def test_short_link_and_old_addresses_of_the_guide_land_on_it(browse, built_site):
+    # Bots print these addresses; mkdocs-redirects serves a stub that the browser follows.
+    addresses = _redirects_to(built_site, GUIDE)
+    assert short_path(find_error("EGeneral:Permission denied")) in addresses
+    for address in addresses:
+        browse.goto(address)
+        browse.page.wait_for_url(browse.url(GUIDE) + "**")
+        assert browse.path() == GUIDE, f"/{address} did not land on the guide"
