@@ -11,6 +11,7 @@ import pytest
 
 from kraken_doctor.catalog import load_catalog, parse_catalog
 from kraken_doctor.doctor import permissions, probes
+from kraken_doctor.doctor.client import Answer
 
 CAT = load_catalog()
 PERM_IDS = [p.id for p in CAT.permissions]
@@ -134,3 +135,34 @@ def test_the_budget_waits_instead_of_going_over_the_counter() -> None:
     assert slept == []
     budget.spend(2)
     assert slept and slept[0] > 1.5
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        "EGeneral:Invalid arguments:asset",
+        "EQuery:Unknown asset",
+        "EFunding:No funding method",
+        "EOrder:Invalid order",
+    ],
+)
+def test_an_argument_error_means_the_permission_check_passed(error: str) -> None:
+    """Kraken checks permissions before arguments (kraken-api.md 3.2), so a probe refused for
+    its arguments shows the box is ticked; Permission denied shows it is not."""
+
+    def answers(refusal: str):
+        def call(endpoint: str, params: dict[str, str]) -> Answer:
+            if endpoint == "WithdrawMethods":
+                return Answer(endpoint, True, errors=[refusal])
+            return Answer(endpoint, True, result={})
+
+        return call
+
+    def states(refusal: str) -> dict[str, str]:
+        tier = CAT.rate_tiers[-1]
+        budget = permissions.Budget(tier.max_counter, tier.decay_per_second)
+        return permissions.run_probes(answers(refusal), CAT, budget).states
+
+    assert CAT.endpoint("WithdrawMethods").needs.all_of == ["query-funds", "withdraw-funds"]
+    assert states(error)["withdraw-funds"] == "granted"
+    assert states(CAT.error("egeneral-permission-denied").string)["withdraw-funds"] == "missing"

@@ -22,6 +22,8 @@ _TEMPORARY_SLUGS = {
     "eauth-rate-limit-exceeded",
     "eauth-too-many-requests",
 }
+#: categories of errors Kraken only sends once the key's permission for the call is checked
+_AFTER_PERMISSION_CATEGORIES = {"order", "query", "funding"}
 PERMISSION_DENIED = "egeneral-permission-denied"
 UNKNOWN_METHOD = "egeneral-unknown-method"
 INVALID_NONCE = "eapi-invalid-nonce"
@@ -58,11 +60,14 @@ class Classified:
 
     @property
     def order_or_argument(self) -> bool:
-        """An answer given after the permission check passed (Kraken checks permissions first)."""
+        """An answer given after the permission check passed (Kraken checks permissions first):
+        an order error, or arguments Kraken refused (a bad pair, asset or funding method)."""
         e = self.entry
         if e is None:
             return self.error.startswith("EOrder:")
-        return e.category == "order" or e.slug.startswith("egeneral-invalid-arguments")
+        return e.category in _AFTER_PERMISSION_CATEGORIES or e.slug.startswith(
+            "egeneral-invalid-arguments"
+        )
 
 
 def classify(error: str, cat: Catalog) -> Classified:
