@@ -137,25 +137,41 @@ def add_order_batch(call: Call) -> dict[str, Any]:
     return {"orders": results}
 
 
+def _open_order(call: Call, ref: str) -> tuple[str, dict[str, Any]]:
+    """The open order `ref` names (txid, userref or cl_ord_id), or EOrder:Unknown order.
+
+    Call it under the book's lock, like every other look-up in the book.
+    """
+    assert call.book is not None
+    txid = call.book.find(ref)
+    if txid is None or call.book.orders[txid]["status"] != "open":
+        raise fail("UNKNOWN_ORDER")
+    return txid, call.book.orders[txid]
+
+
+def _changed(old: dict[str, Any], volume: Any, price: Any) -> dict[str, Any]:
+    """An order spec like `old`, with a new volume and price where they are given."""
+    return {
+        "ordertype": old["descr"]["ordertype"],
+        "type": old["descr"]["type"],
+        "volume": volume or old["vol"],
+        "price": price or old["descr"]["price"],
+        "oflags": old["oflags"],
+    }
+
+
 @private("EditOrder")
 def edit_order(call: Call) -> dict[str, Any]:
     assert call.book is not None
     ref = call.text("txid", required=True)
     assert ref is not None
     with call.book.lock:
-        txid = call.book.find(ref)
-        if txid is None or call.book.orders[txid]["status"] != "open":
-            raise fail("UNKNOWN_ORDER")
-        old = call.book.orders[txid]
-        spec = {
-            "ordertype": old["descr"]["ordertype"],
-            "type": old["descr"]["type"],
-            "volume": call.params.get("volume") or old["vol"],
-            "price": call.params.get("price") or old["descr"]["price"],
-            "price2": call.params.get("price2")
-            or (old["descr"]["price2"] if old["descr"]["price2"] != "0" else None),
-            "oflags": call.params.get("oflags") or old["oflags"],
-        }
+        txid, old = _open_order(call, ref)
+        spec = _changed(old, call.params.get("volume"), call.params.get("price"))
+        spec["price2"] = call.params.get("price2") or (
+            old["descr"]["price2"] if old["descr"]["price2"] != "0" else None
+        )
+        spec["oflags"] = call.params.get("oflags") or old["oflags"]
         order = check_order(spec, old["descr"]["pair"])
         check_market_mode(call, order)
         if call.flag("validate"):
@@ -187,17 +203,8 @@ def amend_order(call: Call) -> dict[str, Any]:
     if ref is None:
         raise KrakenError(invalid_arguments("txid"))
     with call.book.lock:
-        txid = call.book.find(ref)
-        if txid is None or call.book.orders[txid]["status"] != "open":
-            raise fail("UNKNOWN_ORDER")
-        old = call.book.orders[txid]
-        spec = {
-            "ordertype": old["descr"]["ordertype"],
-            "type": old["descr"]["type"],
-            "volume": call.params.get("order_qty") or old["vol"],
-            "price": call.params.get("limit_price") or old["descr"]["price"],
-            "oflags": old["oflags"],
-        }
+        txid, old = _open_order(call, ref)
+        spec = _changed(old, call.params.get("order_qty"), call.params.get("limit_price"))
         order = check_order(spec, old["descr"]["pair"])
         old["vol"] = order["vol"]
         old["descr"] = order["descr"]
