@@ -90,6 +90,14 @@ def test_busy_port_is_a_clear_error():
     assert "--port 0" in err.getvalue()
 
 
+def test_a_host_that_is_not_this_machine_is_named():
+    err = io.StringIO()
+    args = parse("--host", "192.0.2.1", "--port", "0")
+    assert args.func(args, out=io.StringIO(), err=err, wait=lambda srv: None) == 1
+    assert "cannot listen on 192.0.2.1:0" in err.getvalue()
+    assert "Check --host" in err.getvalue() and "another mock" not in err.getvalue()
+
+
 def test_port_out_of_range():
     err = io.StringIO()
     args = parse("--port", "70000")

@@ -8,6 +8,7 @@ into a script; keys from a user's own accounts file are shown by their last 4 ch
 from __future__ import annotations
 
 import argparse
+import errno
 import ipaddress
 import signal
 import sys
@@ -117,9 +118,13 @@ def run(
     try:
         srv.start()
     except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            hint = "Is another mock already running? Try --port 0 for any free port."
+        else:
+            hint = f"Check --host: use {DEFAULT_HOST} (the default) or an address of this machine."
         err.write(
             f"kraken-doctor mock: cannot listen on {args.host}:{args.port}: {exc.strerror}. "
-            "Is another mock already running? Try --port 0 for any free port.\n"
+            f"{hint}\n"
         )
         return 1
     try:
