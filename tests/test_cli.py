@@ -200,3 +200,22 @@ def test_an_internal_error_is_a_message_without_values(monkeypatch, capsys) -> N
     assert main(["check"]) == 2
     err = capsys.readouterr().err
     assert "internal error (RuntimeError)" in err and "secret-value-XYZ" not in err
+
+
+def test_the_docs_page_lists_every_check_option_with_its_defaults() -> None:
+    """docs/doctor.md types the options, the OTP variable and the timeout: they must be the
+    CLI's own."""
+    from pathlib import Path
+
+    from kraken_doctor.cli import build_parser
+    from kraken_doctor.doctor.client import DEFAULT_TIMEOUT
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "doctor.md").read_text("utf-8")
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    check = sub.choices["check"]
+    options = {a.option_strings[-1] for a in check._actions if a.option_strings} - {"--help"}
+    for option in sorted(options - {"--json-schema"}):  # --json's row names --json-schema
+        assert f"| `{option}" in page, option
+    assert "`--json-schema`" in page
+    assert f"Also read from `{OTP_ENV}`" in page
+    assert f"(default {DEFAULT_TIMEOUT:g})" in page
