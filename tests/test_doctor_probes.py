@@ -8,8 +8,9 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+import yaml
 
-from kraken_doctor.catalog import load_catalog, parse_catalog
+from kraken_doctor.catalog import Catalog, CatalogError, load_catalog, parse_catalog
 from kraken_doctor.doctor import permissions, probes
 from kraken_doctor.doctor.client import Answer
 
@@ -55,11 +56,11 @@ def test_an_unsafe_probe_in_the_catalog_is_refused(tmp_path: Path) -> None:
         "  - endpoint: CancelAll\n    params: {}",
     )
     assert unsafe != text
-    # The catalog loader itself accepts CancelAll only with validate; the doctor refuses anyway.
-    try:
-        cat = parse_catalog(unsafe)
-    except ValueError:
-        return
+    # Two guards, each tested on its own: the catalog loader refuses the file...
+    with pytest.raises(CatalogError, match=r"probes\[\d+\] \(endpoint 'CancelAll'\)"):
+        parse_catalog(unsafe)
+    # ...and the doctor refuses such a probe even in a catalog that skipped the loader's checks.
+    cat = Catalog.model_validate(yaml.safe_load(unsafe))
     with pytest.raises(probes.UnsafeProbe, match="CancelAll"):
         probes.probe_specs(cat)
 
