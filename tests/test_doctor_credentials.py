@@ -176,6 +176,10 @@ SECRET = "c2VjcmV0" * 10 + "AA=="
     ("value", "problem"),
     [
         (KEY, "is not an http(s) URL"),  # the key pasted into the URL variable
+        ("http://[::1", "is not an http(s) URL"),
+        ("http://127.0.0.1:99999", "is not an http(s) URL"),
+        ("http://127.0.0.1:port", "is not an http(s) URL"),
+        ("https://", "is not an http(s) URL"),
         (f"https://bot:{SECRET}@api.example.invalid", "carries a user name or password"),
     ],
 )

@@ -58,9 +58,18 @@ def _api_url(
     if raw is None:
         return cat.env_vars.default_api_url, None
     url = raw.strip().rstrip("/")
-    parts = urllib.parse.urlsplit(url)
     default = cat.env_vars.default_api_url
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+    try:
+        parts: urllib.parse.SplitResult | None = urllib.parse.urlsplit(url)
+        _ = parts.port  # a port that is not a number from 0 to 65535 raises ValueError
+    except ValueError:  # also an unclosed IPv6 bracket: "http://[::1"
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(c.isspace() for c in url)
+    ):
         problem = f"is not an http(s) URL like {default}"
     elif "@" in parts.netloc:
         problem = "carries a user name or password (the part before '@'); Kraken's API takes none"
@@ -73,7 +82,7 @@ def _api_url(
         "error",
         "bad-api-url",
         f"{origin} {problem}.",
-        f"Fix {origin}, or unset it to use {default}.",
+        f"Fix {origin}, or {'leave it out' if origin == '--url' else 'unset it'} to use {default}.",
         None,
         var if origin == var else None,
     )
