@@ -58,6 +58,8 @@ def balance(api: API) -> tuple[str, str, str] | str:
 
 def main() -> int:
     url = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
+    if not url.startswith(("http://", "https://")):  # not printed: it may be a pasted key
+        sys.exit("⚠️  KRAKEN_API_URL is not an http(s) URL such as https://api.kraken.com")
     rows, keys, ok = [], {}, True
     for account, key_name, secret_name in accounts():
         key = os.environ.get(key_name, "").strip()

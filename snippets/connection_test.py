@@ -50,6 +50,8 @@ def main() -> int:
     # --8<-- [start:connect]
     api = krakenex.API(key, secret)
     api.uri = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
+    if not api.uri.startswith(("http://", "https://")):  # not printed: it may be a pasted key
+        sys.exit("⚠️  KRAKEN_API_URL is not an http(s) URL such as https://api.kraken.com")
     print(f"Testing Kraken connection ({label}), key ending {key[-4:]}, at {api.uri}")
     try:
         reply = api.query_private("Balance", timeout=30)

@@ -86,6 +86,8 @@ def main() -> int:
     # --8<-- [start:demo]
     api = NonceSafeAPI(key, secret)
     api.uri = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
+    if not api.uri.startswith(("http://", "https://")):  # not printed: it may be a pasted key
+        sys.exit("⚠️  KRAKEN_API_URL is not an http(s) URL such as https://api.kraken.com")
     try:
         first = api.query_private("Balance", timeout=30)  # one call first: is the key OK?
         if first["error"]:

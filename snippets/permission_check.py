@@ -160,6 +160,8 @@ def main() -> int:
     key, secret, label = credentials(parser.parse_args().user)
     api = API(key, secret)
     api.uri = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
+    if not api.uri.startswith(("http://", "https://")):  # not printed: it may be a pasted key
+        sys.exit("⚠️  KRAKEN_API_URL is not an http(s) URL such as https://api.kraken.com")
 
     # --8<-- [start:ask]
     reply = call(api, "GetApiKeyInfo", {})

@@ -47,11 +47,28 @@ def test_runs_only_as_a_script(path):
     )
 
 
-@pytest.mark.parametrize("path", [p for p in FILES if "krakenex" in imported(p)], ids=str)
+CLIENTS = [p for p in FILES if "krakenex" in imported(p)]
+
+
+@pytest.mark.parametrize("path", CLIENTS, ids=str)
 def test_kraken_address_comes_from_kraken_api_url(path):
     text = path.read_text(encoding="utf-8")
     line = f'os.environ.get("{ENV.api_url}", "").strip().rstrip("/") or "{ENV.default_api_url}"'
     assert line in text
+    refusal = f'sys.exit("⚠️  {ENV.api_url} is not an http(s) URL such as {ENV.default_api_url}")'
+    assert refusal in text
+
+
+@pytest.mark.parametrize("path", CLIENTS, ids=lambda p: p.stem)
+def test_a_key_pasted_into_the_url_variable_is_not_printed(path, snippet):
+    """The URL is printed in messages, so a value that is no URL stops the run unprinted
+    (the snippet fixture checks the output for the key)."""
+    key = "Kq" * 28
+    run = snippet(
+        path.stem, env={ENV.master.key: key, ENV.master.secret: "c2VjcmV0" * 11, ENV.api_url: key}
+    )
+    assert run.returncode == 1
+    assert f"{ENV.api_url} is not an http(s) URL" in run.output
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
