@@ -32,3 +32,8 @@ def name_landmarks(html: str) -> str:
 
 def on_post_page(output: str, **_: Any) -> str:
     return name_landmarks(output)
+
+
+def on_post_template(output_content: str, template_name: str, **_: Any) -> str:
+    """The 404 page is a theme template, not a page: it gets the same names."""
+    return name_landmarks(output_content) if template_name.endswith(".html") else output_content

@@ -43,6 +43,8 @@ def test_missing_page_gets_the_404_page_with_search_and_the_error_index(browse):
     page = browse.page
     assert page.locator("h1").count() == 1
     assert page.locator(".md-search__input").count() == 1
+    audit = AXE.run(page)
+    assert not audit.violations_count, audit.generate_report()
     page.get_by_role("link", name="error index").first.click()
     page.wait_for_load_state()
     assert browse.path() == "errors/"

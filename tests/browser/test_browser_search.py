@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.links import find_error, page_path
@@ -63,6 +64,10 @@ def test_pasting_a_whole_bot_log_line_and_pressing_enter_opens_the_guide(clipboa
     _open_search(browse)
     _paste(browse, LOG_LINE.format("EGeneral:Permission denied"))
     assert _site_path(browse, _first_link(browse)) == page_path(PERMISSION_DENIED)
+    for scheme in ("light", "dark"):  # the open search, the offered page above the results
+        browse.page.emulate_media(color_scheme=scheme)
+        audit = Axe().run(browse.page)
+        assert not audit.violations_count, f"{scheme}: {audit.generate_report()}"
     with browse.page.expect_navigation():
         browse.page.keyboard.press("Enter")
     assert browse.path() == page_path(PERMISSION_DENIED)
