@@ -82,7 +82,9 @@ def show(name: str) -> str:
     value = os.environ[name].strip().strip("'\"")
     if name.endswith("_KEY") and value and not looks_like_secret(value):
         return f"set, ends in …{value[-4:]}"
-    return "set (hidden)" if name.endswith(("_KEY", "_SECRET")) else f"set to {value}"
+    if name.endswith(("_KEY", "_SECRET")) or not value.startswith(("http://", "https://")):
+        return "set (hidden)"  # a URL is shown; anything else may be a pasted key
+    return f"set to {value}"
 
 
 def main(user_ids: list[str]) -> int:
@@ -115,6 +117,8 @@ def main(user_ids: list[str]) -> int:
             problems += problems_in(name, os.environ[name]) if name in os.environ else []
         problems += pair_problems(key_name, secret_name)
     print(f"  {'KRAKEN_API_URL':<32} {show('KRAKEN_API_URL')}")
+    if show("KRAKEN_API_URL") == "set (hidden)":
+        problems.append("KRAKEN_API_URL is not an http(s) URL such as https://api.kraken.com.")
 
     master = any(os.environ.get(name, "").strip() for name in MASTER)
     if not master and not any(os.environ.get(name, "").strip() for name in LEGACY):

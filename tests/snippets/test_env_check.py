@@ -35,6 +35,15 @@ def test_a_good_setup_is_listed_masked(snippet):
     assert "✅ No problem found" in run.output
 
 
+def test_an_api_url_that_is_no_url_is_a_problem_and_not_shown(snippet):
+    """A key pasted into the URL variable would otherwise be printed in full (the snippet
+    fixture checks the output for it)."""
+    run = snippet(NAME, env={**master(), ENV.api_url: ALICE.key})
+    assert run.returncode == 1
+    assert f"{ENV.api_url} set (hidden)" in " ".join(run.output.split())
+    assert f"{ENV.api_url} is not an http(s) URL such as {ENV.default_api_url}." in run.output
+
+
 def test_legacy_names_alone_are_enough(snippet):
     run = snippet(NAME, env={ENV.legacy.key: MASTER.key, ENV.legacy.secret: MASTER.secret})
     assert run.returncode == 0, run.output
