@@ -6,9 +6,8 @@ from decimal import Decimal
 
 import krakenex
 import pytest
-from tests.snippets.support import ENV, load_snippet, stub_env, user_env
+from tests.snippets.support import ENV, stub_env, user_env
 
-from kraken_doctor.catalog import load_catalog
 from kraken_doctor.links import docs_url
 from kraken_doctor.mock import Account
 
@@ -143,17 +142,3 @@ def test_a_half_set_pair_names_the_missing_variable(snippet, as_master):
     run = snippet(NAME, env=env)
     assert run.returncode == 1
     assert f"{ENV.master.secret} is not set (or blank) for MASTER" in run.output
-
-
-def test_every_error_it_can_print_links_where_links_says():
-    """Kraken errors a private call can return (orders aside) link like links.docs_url,
-    details and spacing included; the snippet's page list is the catalog's."""
-    snip = load_snippet(NAME)
-    cat = load_catalog()
-    assert snip.DOCS == cat.site.base_url + cat.site.errors_path
-    callable_errors = [e for e in cat.errors if e.category not in ("order", "query", "funding")]
-    assert snip.PAGES == [e.slug for e in callable_errors]
-    for e in callable_errors:
-        for text in (e.string, e.string + ":some detail", e.string.replace(":", ": ", 1)):
-            assert snip.docs_url(text) == docs_url(text), text
-    assert snip.docs_url("EFuture:Something new") == docs_url("EFuture:Something new")

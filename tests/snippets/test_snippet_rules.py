@@ -13,6 +13,7 @@ import pytest
 from tests.snippets.support import ENV, SNIPPETS, load_snippet
 
 from kraken_doctor.catalog import load_catalog
+from kraken_doctor.links import docs_url
 
 FILES = sorted(SNIPPETS.glob("*.py"))
 IDS = [p.stem for p in FILES]
@@ -101,3 +102,27 @@ def test_credentials_follow_the_bots_scheme(name, monkeypatch):
     monkeypatch.delenv(ENV.master.secret)
     with pytest.raises(SystemExit, match=f"{ENV.master.secret} is not set"):
         credentials(None)  # a half-set master pair is an error, not a silent legacy fallback
+
+
+#: Snippets that call Kraken carry their own copy of the error pages (users copy one file).
+LINKING = [p for p in FILES if re.search(r"^PAGES = ", p.read_text("utf-8"), re.MULTILINE)]
+
+
+def test_the_snippets_that_call_kraken_all_carry_the_page_list():
+    names = {p.stem for p in LINKING}
+    assert names == {"connection_test", "permission_check", "balance_check", "nonce_safe_client"}
+
+
+@pytest.mark.parametrize("path", LINKING, ids=[p.stem for p in LINKING])
+def test_its_error_links_are_the_catalogs(path):
+    """The page list is the catalog's errors a private call can answer with (orders, queries
+    and funding aside), in catalog order, and every spelling links where links.docs_url does."""
+    snip = load_snippet(path.stem)
+    cat = load_catalog()
+    assert snip.DOCS == cat.site.base_url + cat.site.errors_path
+    callable_errors = [e for e in cat.errors if e.category not in ("order", "query", "funding")]
+    assert snip.PAGES == [e.slug for e in callable_errors]
+    for e in callable_errors:
+        for text in (e.string, e.string + ":some detail", e.string.replace(":", ": ", 1)):
+            assert snip.docs_url(text) == docs_url(text), text
+    assert snip.docs_url("EFuture:Something new") == docs_url("EFuture:Something new")
