@@ -25,6 +25,8 @@ VALIDATE_ORDER = {
     "volume": "10",
     "validate": "true",
 }
+#: The same order without validate: the mock adds it as an open order.
+PLACED_ORDER = {k: v for k, v in VALIDATE_ORDER.items() if k != "validate"}
 
 _lock = threading.Lock()
 _last_ms: dict[str, int] = {}  # API key -> the millisecond of its last nonce

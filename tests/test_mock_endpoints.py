@@ -7,7 +7,7 @@ import pytest
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock import bot_permissions
 from kraken_doctor.mock.endpoints import PRIVATE
-from mock_client import client, keyless
+from mock_client import PLACED_ORDER, VALIDATE_ORDER, client, keyless
 
 CAT = load_catalog()
 
@@ -107,15 +107,7 @@ def test_open_positions_is_empty(kraken_mock):
 
 def test_add_order_validate_returns_only_descr(kraken_mock):
     api = client(kraken_mock, "trader")
-    params = {
-        "pair": "XXBTZUSD",
-        "type": "buy",
-        "ordertype": "limit",
-        "price": "10",
-        "volume": "10",
-        "validate": "true",
-    }
-    res = api.query_private("AddOrder", params)
+    res = api.query_private("AddOrder", {**VALIDATE_ORDER, "pair": "XXBTZUSD"})
     assert res == {
         "error": [],
         "result": {"descr": {"order": "buy 10.00000000 XBTUSD @ limit 10.0"}},
@@ -138,25 +130,14 @@ def test_add_order_validate_returns_only_descr(kraken_mock):
     ],
 )
 def test_add_order_validate_checks_arguments(kraken_mock, params, expected):
-    base = {
-        "pair": "XXBTZUSD",
-        "type": "buy",
-        "ordertype": "limit",
-        "price": "10",
-        "volume": "10",
-        "validate": "true",
-    }
-    base.update(params)
+    base = {**VALIDATE_ORDER, "pair": "XXBTZUSD", **params}
     body = {k: v for k, v in base.items() if v is not None}
     assert client(kraken_mock, "trader").query_private("AddOrder", body) == {"error": [expected]}
 
 
 def test_add_then_cancel_order(kraken_mock):
     api = client(kraken_mock, "trader")
-    res = api.query_private(
-        "AddOrder",
-        {"pair": "XBTUSD", "type": "buy", "ordertype": "limit", "price": "10", "volume": "10"},
-    )
+    res = api.query_private("AddOrder", PLACED_ORDER)
     (txid,) = res["result"]["txid"]
     assert txid in api.query_private("OpenOrders")["result"]["open"]
     assert txid in api.query_private("QueryOrders", {"txid": txid})["result"]
@@ -272,13 +253,7 @@ def test_market_history_arguments(kraken_mock, method, params, expected):
 
 def test_volume_with_too_many_decimals_and_viqc(kraken_mock):
     api = client(kraken_mock, "trader")
-    base = {
-        "pair": "XBTUSD",
-        "type": "buy",
-        "ordertype": "limit",
-        "price": "10",
-        "validate": "true",
-    }
+    base = VALIDATE_ORDER
     assert api.query_private("AddOrder", {**base, "volume": "10.000000001"}) == {
         "error": ["EGeneral:Invalid arguments:volume"]
     }

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kraken_doctor.catalog import load_catalog
-from mock_client import client
+from mock_client import PLACED_ORDER, client
 
 CAT = load_catalog()
 UNKNOWN_ORDER = CAT.error("eorder-unknown-order").string
-LIMIT = {"pair": "XBTUSD", "type": "buy", "ordertype": "limit", "price": "10", "volume": "10"}
 
 
 @pytest.fixture
@@ -18,7 +17,7 @@ def api(kraken_mock):
 
 
 def place(api, **extra) -> str:
-    res = api.query_private("AddOrder", {**LIMIT, **extra})
+    res = api.query_private("AddOrder", {**PLACED_ORDER, **extra})
     assert res["error"] == [], res
     return res["result"]["txid"][0]
 
