@@ -196,12 +196,18 @@ def edit_order(call: Call) -> dict[str, Any]:
     }
 
 
-@private("AmendOrder")
-def amend_order(call: Call) -> dict[str, Any]:
-    assert call.book is not None
+def _order_ref(call: Call) -> str:
+    """The order a call names: its txid, or the client order id Kraken also accepts."""
     ref = call.text("txid") or call.text("cl_ord_id")
     if ref is None:
         raise KrakenError(invalid_arguments("txid"))
+    return ref
+
+
+@private("AmendOrder")
+def amend_order(call: Call) -> dict[str, Any]:
+    assert call.book is not None
+    ref = _order_ref(call)
     with call.book.lock:
         txid, old = _open_order(call, ref)
         spec = _changed(old, call.params.get("order_qty"), call.params.get("limit_price"))
@@ -219,9 +225,7 @@ def amend_order(call: Call) -> dict[str, Any]:
 @private("CancelOrder")
 def cancel_order(call: Call) -> dict[str, Any]:
     assert call.book is not None
-    ref = call.text("txid") or call.text("cl_ord_id")
-    if ref is None:
-        raise KrakenError(invalid_arguments("txid"))
+    ref = _order_ref(call)
     with call.book.lock:
         txid = call.book.find(ref)
         if txid is None or not call.book.cancel(txid, call.now):
