@@ -165,6 +165,26 @@ class _Recorder:
             self.progress(f"  {method}: {ans.outcome} ({ans.elapsed_ms:.0f} ms)")
 
 
+def _is_invalid_nonce(cat: Catalog, ans: Answer) -> bool:
+    return bool(ans.errors) and classify(ans.errors[0], cat).slug == INVALID_NONCE
+
+
+def _private_with_nonce_retry(
+    cat: Catalog, rep: AccountReport, client: KrakenClient, method: str, params: dict[str, str]
+) -> Answer:
+    """The first private call, retried once if Kraken refuses its nonce.
+
+    A retry that gets past the nonce check means another program raced this one on the key
+    (reported); a second refusal is left to the caller, since only it knows what it means.
+    """
+    ans = client.private(method, params)
+    if _is_invalid_nonce(cat, ans):
+        ans = client.private(method, params)
+        if not ans.failure and not _is_invalid_nonce(cat, ans):
+            rep.add(auth.nonce_race(cat))
+    return ans
+
+
 def _private_steps(
     cat: Catalog,
     rep: AccountReport,
@@ -175,14 +195,10 @@ def _private_steps(
 ) -> None:
     """Authentication, permissions and danger for one account whose values look right."""
     context = "in answer to GetApiKeyInfo"
-    info = client.private("GetApiKeyInfo")
-    if info.errors and classify(info.errors[0], cat).slug == INVALID_NONCE:
-        info = client.private("GetApiKeyInfo")
-        if info.ok:
-            rep.add(auth.nonce_race(cat))
-        elif info.errors and classify(info.errors[0], cat).slug == INVALID_NONCE:
-            rep.add(auth.nonce_trap(cat, skew))
-            return
+    info = _private_with_nonce_retry(cat, rep, client, "GetApiKeyInfo", {})
+    if _is_invalid_nonce(cat, info):
+        rep.add(auth.nonce_trap(cat, skew))
+        return
     if info.failure:
         rep.add(reachability.transport_finding(info, client.base_url, api_url_var))
         return
@@ -212,11 +228,10 @@ def _private_steps(
         first: list[Answer] = []
 
         def call(endpoint: str, params: dict[str, str]) -> Answer:
-            ans = client.private(endpoint, params)
-            if not first and ans.errors and classify(ans.errors[0], cat).slug == INVALID_NONCE:
-                ans = client.private(endpoint, params)  # as for GetApiKeyInfo: one retry
-                if ans.ok or (ans.errors and classify(ans.errors[0], cat).slug != INVALID_NONCE):
-                    rep.add(auth.nonce_race(cat))
+            if first:
+                ans = client.private(endpoint, params)
+            else:  # the key's first accepted call here: retry a nonce refusal once
+                ans = _private_with_nonce_retry(cat, rep, client, endpoint, params)
             first.append(ans)
             return ans
 
