@@ -15,11 +15,17 @@ help:
 	@echo "make bench   set up, then print build, page-weight, Lighthouse and doctor figures"
 	@echo "make lock    re-pin every dependency in requirements.lock"
 
-$(STAMP): requirements.lock pyproject.toml
+# uv installs the hashed lock in seconds; it is pinned and comes from the registry like the rest.
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+
+$(UV):
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet "pip==26.3"
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(STAMP): requirements.lock pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -57,10 +63,11 @@ $(BENCH_NPM): bench/package.json bench/package-lock.json
 bench: $(STAMP) browser $(BENCH_NPM)
 	CHROME_PATH=$(CHROMIUM) $(BIN)/python -m kraken_doctor.bench
 
-lock:
-	$(PYTHON) -m pip install --quiet pip-tools
-	$(PYTHON) -m piptools compile --quiet --extra docs --extra dev --strip-extras \
-	  --generate-hashes --allow-unsafe -o requirements.lock pyproject.toml
+# The lock holds every package of the docs and dev groups with hashes, and no index or path of
+# this machine, so pip and uv install it the same way anywhere.
+lock: | $(UV)
+	$(UV) pip compile --quiet pyproject.toml --group pyproject.toml:docs --group pyproject.toml:dev \
+	  --generate-hashes --python-version 3.11.7 -o requirements.lock
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .ruff_cache
