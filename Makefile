@@ -39,6 +39,9 @@ build: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests snippets
 	$(BIN)/ruff format --check src tests snippets
+	@$(BIN)/lint-imports --no-cache > $(VENV)/lint-imports.log \
+	  && grep "^Contracts:" $(VENV)/lint-imports.log \
+	  || { cat $(VENV)/lint-imports.log; exit 1; }
 
 # Debian's chromium drives the browser tests (Playwright's own download cannot run here);
 # CI starts without it, so install it, with fonts for the text it renders, as root or via sudo.
