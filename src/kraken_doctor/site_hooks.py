@@ -3,7 +3,9 @@
 - `site_url` is the catalog's `site.base_url`, the base every published link uses;
 - the error pages' place in the navigation, one section per category, in catalog order;
 - the short links `/e/<slug>/`, written by mkdocs-redirects next to the old URLs kept alive;
-- `errors.json` (`links.errors_index()`), published for bots in any language.
+- `errors.json` (`links.errors_index()`), published for bots in any language;
+- one page per catalog error, generated: adding an error is one catalog edit. A hand-written
+  page in docs/ for the same slug (the Permission denied guide) takes its place.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
 
 from kraken_doctor.catalog import Catalog, load_catalog
 from kraken_doctor.links import errors_index
@@ -74,6 +79,29 @@ def on_config(config: Any, **_: Any) -> Any:
     for old, new in short_link_redirects(cat).items():
         redirects.setdefault(old, new)
     return config
+
+
+def error_page_markdown(slug: str) -> str:
+    """The source of a generated error page: the page itself is rendered by the macro."""
+    return (
+        "---\n"
+        "search:\n"
+        "  boost: 2   # people search for errors: their pages come first\n"
+        "render_macros: true\n"
+        "---\n\n"
+        f'{{{{ error_page("{slug}") }}}}\n'
+    )
+
+
+@event_priority(100)  # before mkdocs-redirects looks for its targets among the files
+def on_files(files: Files, config: Any, **_: Any) -> Files:
+    """Add a page for every catalog error that has no hand-written page in docs/."""
+    cat = load_catalog()
+    for entry in cat.errors:
+        src = error_source(cat, entry)
+        if files.get_file_from_path(src) is None:
+            files.append(File.generated(config, src, content=error_page_markdown(entry.slug)))
+    return files
 
 
 def on_post_build(config: Any, **_: Any) -> None:
