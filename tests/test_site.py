@@ -12,7 +12,6 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from kraken_doctor.catalog import Catalog, load_catalog
-from kraken_doctor.links import errors_index
 from sitebuild import PROJECT, Build, parse, site_build  # noqa: F401  (site_build: fixture)
 
 DOCS = PROJECT / "docs"
@@ -208,9 +207,12 @@ def test_error_index_lists_every_error(site: Build, cat: Catalog) -> None:
     assert {e.slug for e in cat.errors} <= links
 
 
-def test_errors_json_is_the_links_index(site: Build) -> None:
+def test_errors_json_maps_every_spelling_to_its_page(site: Build, cat: Catalog) -> None:
+    """What bots read: every catalog spelling (string and aliases) -> that error's page."""
     published = json.loads(page_html(site, "errors.json"))
-    assert published == errors_index()
+    for e in cat.errors:
+        for spelling in (e.string, *e.aliases):
+            assert published[spelling]["url"].endswith(f"/{cat.site.errors_path}{e.slug}/")
 
 
 def _site_path(site: Build, url: str) -> str:
@@ -235,7 +237,7 @@ def _check_target(site: Build, target: str) -> None:
 
 
 def test_every_url_in_errors_json_and_every_short_link_exists(site: Build) -> None:
-    for spelling, record in errors_index().items():
+    for spelling, record in json.loads(page_html(site, "errors.json")).items():
         page = _site_path(site, record["url"])
         _check_target(site, page)
         assert _redirect_target(site, _site_path(site, record["short_url"])) == page, spelling
@@ -322,3 +324,45 @@ def test_404_page_offers_search_and_the_error_index(site: Build, cat: Catalog) -
     page = page_html(site, "404.html")
     assert f'href="{site.url_prefix}{cat.site.errors_path}">Open the error index' in page
     assert 'data-md-component="search"' in page
+
+
+# -- the site's own hooks -------------------------------------------------------------------
+
+
+def _built_pages(site: Build) -> list[Path]:
+    return sorted(site.site.rglob("index.html"))
+
+
+def test_whole_script_listings_stay_out_of_the_search_index(site: Build) -> None:
+    """search_hooks: a folded full script is not indexed, its title is (M25 of the review)."""
+    index = json.loads((site.site / "search" / "search_index.json").read_text("utf-8"))
+    indexed = "\n".join(d["text"] for d in index["docs"])
+    folded = 0
+    for page in _built_pages(site):
+        for block in re.findall(r"<details\b.*?</details>", page.read_text("utf-8"), re.S):
+            code = re.search(r'<div class="highlight"[^>]*>(.*?)</div>', block, re.S)
+            if not code:
+                continue
+            lines = [ln.strip() for ln in text_of(code.group(1)).splitlines()]
+            longest = max(lines, key=len)
+            assert html.escape(longest) not in indexed and longest not in indexed, page
+            folded += 1
+    assert folded, "no folded listing found: the test no longer looks at anything"
+
+
+def test_every_labelled_landmark_has_a_name(site: Build) -> None:
+    """a11y_hooks: each `aria-labelledby` names an element with text (M28 of the review)."""
+    checked = 0
+    for page in _built_pages(site):
+        source = page.read_text("utf-8")
+        ids = {m.group(1): m.start() for m in re.finditer(r'\bid="([^"]+)"', source)}
+        for ref in re.findall(r'<nav\b[^>]*\baria-labelledby="([^"]+)"', source):
+            assert ref in ids, f"{page}: nav labelled by missing #{ref}"
+            element = source[source.rfind("<", 0, ids[ref]) :]
+            tag = re.match(r"<(\w+)", element).group(1)
+            inner = element[element.index(">") + 1 : element.index(f"</{tag}>")]
+            assert text_of(inner), f"{page}: #{ref} has no text, the landmark has no name"
+            checked += 1
+        if 'role="dialog"' in source and 'class="md-search"' in source:
+            assert re.search(r'class="md-search"[^>]*role="dialog" aria-label="\w', source), page
+    assert checked, "no labelled navigation found: the test no longer looks at anything"

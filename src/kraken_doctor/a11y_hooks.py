@@ -6,8 +6,8 @@
   unnamed landmarks (`landmark-unique`). Every section `<nav>` is labelled by its title
   instead, which always holds the section's name.
 
-The browser tests run axe on every page, so if a Material upgrade changes this markup and
-the patterns stop matching, those tests say so.
+tests/test_site.py checks every labelled landmark of the built site has a name, so if a
+Material upgrade changes this markup and the patterns stop matching, that test says so.
 """
 
 from __future__ import annotations
