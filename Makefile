@@ -46,9 +46,14 @@ lint: $(STAMP)
 
 # Debian's chromium drives the browser tests (Playwright's own download cannot run here);
 # CI starts without it, so install it, with fonts for the text it renders, as root or via sudo.
-CHROMIUM := /usr/bin/chromium
+# Where there is no apt-get (macOS, other Linux), say how to point the tests at a chromium.
+KD_CHROMIUM ?= /usr/bin/chromium
+export KD_CHROMIUM
 browser:
-	@test -x $(CHROMIUM) || { \
+	@test -x "$(KD_CHROMIUM)" || { \
+	  command -v apt-get >/dev/null || { \
+	    echo "No chromium at $(KD_CHROMIUM), and no apt-get to install one. Install Chromium or"; \
+	    echo "Google Chrome, then run: make test KD_CHROMIUM=/path/to/chromium"; exit 1; }; \
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
@@ -65,7 +70,7 @@ $(BENCH_NPM): bench/package.json bench/package-lock.json
 	npm ci --prefix bench --ignore-scripts --no-audit --no-fund --loglevel=error
 
 bench: $(STAMP) browser $(BENCH_NPM)
-	CHROME_PATH=$(CHROMIUM) $(BIN)/python -m kraken_doctor.bench
+	CHROME_PATH=$(KD_CHROMIUM) $(BIN)/python -m kraken_doctor.bench
 
 # The lock holds every package of the docs and dev groups with hashes, and no index or path of
 # this machine, so pip and uv install it the same way anywhere.
