@@ -219,3 +219,25 @@ def test_the_docs_page_lists_every_check_option_with_its_defaults() -> None:
     assert "`--json-schema`" in page
     assert f"Also read from `{OTP_ENV}`" in page
     assert f"(default {DEFAULT_TIMEOUT:g})" in page
+
+
+def test_plain_check_names_the_failing_user_and_its_label_works(
+    bot_env, kraken_mock, monkeypatch, capsys
+) -> None:
+    """Master fine, one user lacking Query: plain `check` must not say "all well"."""
+    bot_env("trader")
+    no_query = kraken_mock.accounts["no-query-funds"]
+    key_var, secret_var = CAT.env_vars.for_user("someone")
+    monkeypatch.setenv(key_var, no_query.key)
+    monkeypatch.setenv(secret_var, no_query.secret)
+    query = CAT.permission("query-funds")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    [line] = [x for x in out.splitlines() if x.startswith("  USER:someone")]
+    assert f"tick {CAT.group(query.group).label} > {query.label}" in line
+    assert "all well (exit 0)" not in out
+    assert main(["check", "--account", "USER:someone", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [a["label"] for a in data["accounts"]] == ["USER:someone"]
+    assert main(["check", "--account", "MASTER"]) == 0
+    assert_no_secrets(capsys.readouterr().out, **_secrets(kraken_mock))

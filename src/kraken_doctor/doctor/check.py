@@ -36,7 +36,8 @@ Progress = Callable[[str], None]
 class CheckOptions:
     """What to check and where; the defaults read the process environment and `./.env`."""
 
-    accounts: list[str] = field(default_factory=lambda: [credentials.MASTER])
+    #: account names (`MASTER`, `USER:<id>`, `master`, a user id, `all`); empty: every account
+    accounts: list[str] = field(default_factory=list)
     environ: Mapping[str, str] | None = None
     cwd: str | Path | None = None
     api_url: str | None = None
@@ -110,15 +111,29 @@ def _plain_http(url: str, var: str) -> Finding | None:
     )
 
 
+@dataclass
+class _Selection:
+    names: list[str]  # accounts to check, in order: master first, then users
+    users: list[str]  # every user id known, for the first-name collision check
+    findings: list[Finding]  # bad account names, unreadable user config files
+
+
 def _accounts(
     cat: Catalog, opts: CheckOptions, environ: Mapping[str, str], dotenv: Mapping[str, str]
-) -> tuple[list[str], list[str]]:
-    """(accounts to check, user ids known for the collision check)."""
+) -> _Selection:
+    """Which accounts to check: every account the bot would load unless `--account` says.
+
+    The bot loads the master (or the legacy pair), every Kraken user of its config files and,
+    by the variables' names, every user whose variables are set; a config user and a variable
+    with the same first name are one account, named by the config's user id.
+    """
     cwd = opts.cwd or os.getcwd()
-    configured = credentials.users_in_config(cwd)
+    configs = credentials.read_user_configs(cwd)
+    configured = configs.ids
+    findings = list(configs.problems)
     wanted: list[str] = []
-    for a in opts.accounts:
-        if a == ALL:
+    for a in opts.accounts or [ALL]:
+        if a.strip().lower() == ALL:
             wanted.append(credentials.MASTER)
             firsts = {cat.env_vars.first_name(u) for u in configured}
             wanted.extend(configured)
@@ -127,14 +142,28 @@ def _accounts(
                 for u in credentials.users_in_env(cat, environ, dotenv)
                 if cat.env_vars.first_name(u) not in firsts
             )
-        else:
-            wanted.append(a)
-    seen: list[str] = []
-    for a in wanted:
-        if a not in seen:
-            seen.append(a)
-    users = [a for a in dict.fromkeys(configured + seen) if a != credentials.MASTER]
-    return seen, users
+            continue
+        name = credentials.account_from(a)
+        if name is None:
+            example = cat.env_vars.example_users[0]
+            findings.append(
+                Finding(
+                    "credentials",
+                    "error",
+                    "bad-account",
+                    f"{a[:40]!r} is not an account name: use {credentials.MASTER_LABEL}, "
+                    f"{credentials.label(example)} (as the bot's log prints them), {example}, "
+                    f"or {ALL}.",
+                    f"Pass --account {credentials.MASTER_LABEL}, --account "
+                    f"{credentials.label(example)}, or leave --account out to check every "
+                    "account.",
+                )
+            )
+            continue
+        wanted.append(name)
+    names = list(dict.fromkeys(wanted))
+    users = [a for a in dict.fromkeys(configured + names) if a != credentials.MASTER]
+    return _Selection(names, users, findings)
 
 
 class _Recorder:
@@ -284,22 +313,11 @@ def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) 
     plain = _plain_http(api_url, cat.env_vars.api_url)
     if plain:
         report.findings.append(plain)
-    names, users = _accounts(cat, opts, environ, dotenv)
-    collisions = hygiene.first_name_collisions(cat.env_vars, users)
+    selection = _accounts(cat, opts, environ, dotenv)
+    report.findings.extend(selection.findings)
+    collisions = hygiene.first_name_collisions(cat.env_vars, selection.users)
     ready: list[tuple[AccountReport, credentials.Credentials]] = []
-    for name in names:
-        if not credentials.valid_user_id(name):
-            report.findings.append(
-                Finding(
-                    "credentials",
-                    "error",
-                    "bad-account",
-                    f"{name[:40]!r} is not an account name: use master, all, or a user id such as "
-                    f"{cat.env_vars.example_users[0]}.",
-                    "Pass --account master, --account all or --account <user_id>.",
-                )
-            )
-            continue
+    for name in selection.names:
         creds = credentials.resolve(cat, name, environ, dotenv)
         rep = AccountReport(
             name,
