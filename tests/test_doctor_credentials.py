@@ -191,3 +191,24 @@ def test_a_bad_api_url_is_refused_without_showing_it(value: str, problem: str) -
     assert problem in f.message and rep.exit_code == 2
     shown = render(rep) + render(rep, as_json=True)
     assert_no_secrets(shown, keys=[KEY], secrets=[SECRET])
+
+
+def test_unreadable_user_config_files_are_named_and_skipped(tmp_path: Path) -> None:
+    """A deeply nested file or a FIFO in config/users must not stop (or hang) the check."""
+    import os
+
+    users = tmp_path / "config" / "users"
+    users.mkdir(parents=True)
+    (users / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    os.mkfifo(users / "pipe.json")
+    (users / "retail_kraken.json").write_text(
+        json.dumps([{"user_id": "john_smith", "broker_type": "kraken"}])
+    )
+    configs = credentials.read_user_configs(tmp_path)
+    assert configs.ids == ["john_smith"]
+    problems = {f.message.split(" ", 1)[0]: f.message for f in configs.problems}
+    assert "nested too deeply" in problems[str(users / "deep.json")]
+    assert "not a regular file" in problems[str(users / "pipe.json")]
+    rep = run_check(CheckOptions(environ={}, cwd=tmp_path))
+    assert [a.label for a in rep.accounts] == ["MASTER", "USER:john_smith"]
+    assert [f.code for f in rep.findings] == ["user-config-unreadable"] * 2
