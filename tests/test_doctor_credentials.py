@@ -11,7 +11,7 @@ from doctor_support import assert_no_secrets
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.doctor import credentials
 from kraken_doctor.doctor.check import CheckOptions, run_check
-from kraken_doctor.doctor.dotenv import parse_dotenv, read_dotenv
+from kraken_doctor.doctor.dotenv import DotenvFile, parse_dotenv, read_dotenv
 from kraken_doctor.doctor.report import render
 
 CAT = load_catalog()
@@ -87,7 +87,7 @@ def test_dotenv_parsing_follows_python_dotenv_for_common_lines(tmp_path: Path) -
         "not a line\n"
         "A=later wins\r\n"
     )
-    parsed = parse_dotenv(text)
+    parsed = parse_dotenv(text, {})
     assert parsed == {
         "A": "later wins",
         "B": "single quoted # not a comment",
@@ -96,9 +96,10 @@ def test_dotenv_parsing_follows_python_dotenv_for_common_lines(tmp_path: Path) -
         "E": "",
     }
     (tmp_path / ".env").write_text(text, encoding="utf-8")
-    values, path = read_dotenv(tmp_path)
-    assert values == parsed and path == tmp_path / ".env"
-    assert read_dotenv(tmp_path / "missing") == ({}, None)
+    found = read_dotenv(tmp_path, {})
+    assert found.values == parsed and found.path == tmp_path / ".env"
+    assert found.problems == []
+    assert read_dotenv(tmp_path / "missing") == DotenvFile()
 
 
 def test_check_reads_dotenv_in_the_working_directory(tmp_path: Path) -> None:

@@ -75,7 +75,8 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
         type=_positive,
         metavar="SECONDS",
         default=DEFAULT_TIMEOUT,
-        help=f"seconds to wait for each answer (default {DEFAULT_TIMEOUT:g})",
+        help=f"deadline in seconds for each call, its whole answer included "
+        f"(default {DEFAULT_TIMEOUT:g})",
     )
     p.add_argument(
         "--tier",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +48,48 @@ class CheckOptions:
     progress: Progress | None = None
 
 
+#: a run of key-alphabet characters long enough to be a key, a secret or a large part of one
+_CREDENTIAL_RUN = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
+
+
+def _credential_shaped(text: str) -> bool:
+    """Whether `text` holds something shaped like a Kraken key or secret (random base64)."""
+    return any(
+        any(c.isupper() for c in run)
+        and any(c.islower() for c in run)
+        and any(c.isdigit() for c in run)
+        for run in _CREDENTIAL_RUN.findall(text)
+    )
+
+
+def _url_problem(url: str, default: str) -> str | None:
+    """What is wrong with an API URL, in words that never repeat any part of it.
+
+    Checked before anything is sent or looked up: a key pasted into the URL must not reach
+    the screen, a DNS server or a proxy log.
+    """
+    not_url = f"is not an http(s) URL like {default}"
+    if not url.isascii() or not url.isprintable() or any(c.isspace() for c in url):
+        return not_url
+    if "@" in url:
+        return "carries a user name or password (the part before '@'); Kraken's API takes none"
+    if "?" in url or "#" in url:
+        return f"has a query ('?') or fragment ('#') part; Kraken's API address is only {default}"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        _ = parts.port  # a port that is not a number from 0 to 65535 raises ValueError
+    except ValueError:  # also an unclosed IPv6 bracket: "http://[::1"
+        return not_url
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return not_url
+    if _credential_shaped(parts.netloc + parts.path):
+        return (
+            "holds text shaped like an API key or secret (in the host or the path); "
+            f"Kraken's API address is only {default}"
+        )
+    return None
+
+
 def _api_url(
     cat: Catalog, opts: CheckOptions, environ: Mapping[str, str], dotenv: Mapping[str, str]
 ) -> tuple[str, Finding | None]:
@@ -60,21 +103,8 @@ def _api_url(
         return cat.env_vars.default_api_url, None
     url = raw.strip().rstrip("/")
     default = cat.env_vars.default_api_url
-    try:
-        parts: urllib.parse.SplitResult | None = urllib.parse.urlsplit(url)
-        _ = parts.port  # a port that is not a number from 0 to 65535 raises ValueError
-    except ValueError:  # also an unclosed IPv6 bracket: "http://[::1"
-        parts = None
-    if (
-        parts is None
-        or parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or any(c.isspace() for c in url)
-    ):
-        problem = f"is not an http(s) URL like {default}"
-    elif "@" in parts.netloc:
-        problem = "carries a user name or password (the part before '@'); Kraken's API takes none"
-    else:
+    problem = _url_problem(url, default)
+    if problem is None:
         return url, None
     # The value itself is never shown: a key pasted into the wrong variable, or a password
     # in the URL, would end up in the report.
@@ -304,9 +334,11 @@ def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) 
     opts = opts or CheckOptions()
     cat = catalog or load_catalog()
     environ = os.environ if opts.environ is None else opts.environ
-    dotenv, env_file = read_dotenv(opts.cwd or os.getcwd())
+    env_file = read_dotenv(opts.cwd or os.getcwd(), environ)
+    dotenv = env_file.values
     api_url, bad_url = _api_url(cat, opts, environ, dotenv)
     report = CheckReport(api_url)
+    report.findings.extend(env_file.problems)
     if bad_url:
         report.findings.append(bad_url)
         return report
@@ -327,7 +359,7 @@ def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) 
             creds.source if creds.key.source else None,
         )
         report.accounts.append(rep)
-        for f in credentials.check(cat, creds, env_file):
+        for f in credentials.check(cat, creds, env_file.path):
             rep.add(f)
         for ids, f in collisions:
             if name in ids:

@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Mapping
 from typing import IO, Any
 
+from kraken_doctor.doctor.client import harmless
 from kraken_doctor.doctor.model import (
     EXIT_COULD_NOT_RUN,
     EXIT_OK,
@@ -67,6 +68,7 @@ class _Paint:
 
 
 def _wrap(text: str, indent: int) -> list[str]:
+    text = harmless(text, len(text))  # a server's words never reach the terminal raw
     pad = " " * indent
     return textwrap.wrap(
         text, WIDTH, initial_indent=pad, subsequent_indent=pad, break_on_hyphens=False
