@@ -16,9 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kraken_doctor.catalog import Catalog, load_catalog
-from kraken_doctor.doctor import auth, credentials, danger, hygiene, permissions, reachability
+from kraken_doctor.doctor import (
+    auth,
+    credentials,
+    danger,
+    hygiene,
+    permissions,
+    probes,
+    reachability,
+)
 from kraken_doctor.doctor import verdict as verdict_mod
-from kraken_doctor.doctor.client import DEFAULT_TIMEOUT, Answer, KrakenClient
+from kraken_doctor.doctor.client import DEFAULT_TIMEOUT, Answer, KrakenClient, UnsafeCall
 from kraken_doctor.doctor.dotenv import read_dotenv
 from kraken_doctor.doctor.errors import INVALID_NONCE, UNKNOWN_METHOD, classify, err
 from kraken_doctor.doctor.model import (
@@ -402,9 +410,22 @@ def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) 
                 otp=opts.otp,
                 timeout=opts.timeout,
                 observer=_Recorder(cat, rep, progress),
+                catalog=cat,
             )
             try:
                 _private_steps(cat, rep, client, opts, skew, cat.env_vars.api_url)
+            except (UnsafeCall, probes.UnsafeProbe) as exc:
+                rep.add(
+                    Finding(
+                        "permissions",
+                        "error",
+                        "refused-unsafe-call",
+                        f"The doctor stopped: {exc}. It never sends a call that could "
+                        "change the account.",
+                        "The catalog in use asks for such a call: restore the packaged "
+                        "catalog, or report it.",
+                    )
+                )
             finally:
                 client.close()
     for rep in report.accounts:

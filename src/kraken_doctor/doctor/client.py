@@ -23,6 +23,8 @@ from typing import Any
 
 import requests
 
+from kraken_doctor.catalog import Catalog, load_catalog
+
 DEFAULT_TIMEOUT = 10.0
 USER_AGENT = "kraken-doctor (+https://github.com/kraken-doctor/kraken-doctor)"
 
@@ -246,6 +248,10 @@ def _read_text(resp: requests.Response, cancelled: threading.Event) -> str:
 Observer = Callable[[str, Answer | None], None]
 
 
+class UnsafeCall(ValueError):
+    """A private call that could change the account; the client refused to send it."""
+
+
 class KrakenClient:
     """Public (GET) and signed private (POST) calls against `base_url`."""
 
@@ -258,6 +264,7 @@ class KrakenClient:
         timeout: float = DEFAULT_TIMEOUT,
         observer: Observer | None = None,
         nonce: Callable[[], int] | None = None,
+        catalog: Catalog | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._key = key
@@ -266,6 +273,7 @@ class KrakenClient:
         self.timeout = timeout
         self._observer = observer
         self._nonce = nonce or MillisecondNonce()
+        self._catalog = catalog or load_catalog()  # the run-time guard's rule
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
 
@@ -314,7 +322,15 @@ class KrakenClient:
 
     def _send(self, method: str, private: bool, params: dict[str, str]) -> Answer:
         """The call, bounded as a whole by `timeout`: a server that sends its answer a byte at
-        a time is cut off at the deadline, not after each slow read."""
+        a time is cut off at the deadline, not after each slow read.
+
+        A private call the catalog says could change the account is refused before anything
+        is signed or sent (UnsafeCall): the second guard, whatever the catalog file says.
+        """
+        if private:
+            unsafe = self._catalog.unsafe_call(method, params)
+            if unsafe:
+                raise UnsafeCall(f"{method} was not sent, because {unsafe}")
         if self._observer:
             self._observer(method, None)
         started = time.perf_counter()
