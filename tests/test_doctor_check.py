@@ -320,3 +320,30 @@ def test_a_user_with_only_a_secret_set_is_found_and_the_key_named() -> None:
     assert [a.label for a in rep.accounts] == ["MASTER", "USER:carol"]
     carol = rep.accounts[1]
     assert ("variable-missing", user_key) in {(f.code, f.variable) for f in carol.findings}
+
+
+@pytest.mark.parametrize(("offset", "way"), [(3600, "behind"), (-3600, "ahead of")])
+def test_clock_skew_names_the_direction(offset: int, way: str) -> None:
+    """Kraken's clock ahead of ours means ours is behind, and the reverse (M26)."""
+    import re
+    import time
+
+    refused = b'{"error": ["EAPI:Invalid nonce"]}'
+
+    def respond(method: str, path: str, body: bytes) -> Reply:
+        if path.startswith("/0/public/SystemStatus"):
+            return Reply(body=b'{"error": [], "result": {"status": "online", "timestamp": "x"}}')
+        if path.startswith("/0/public/Time"):
+            now = int(time.time()) + offset
+            return Reply(body=json.dumps({"error": [], "result": {"unixtime": now}}).encode())
+        return Reply(body=refused)  # the nonce trap: every private call refused
+
+    with stub_server(respond) as url:
+        rep = run_check(CheckOptions(environ=env_for("K" * 56, "A" * 86 + "==", url), cwd="/x"))
+    acc = rep.accounts[0]
+    [skew] = [f for f in acc.findings if f.code == "clock-skew"]
+    m = re.search(r"about (\d+) s (behind|ahead of) Kraken's", skew.message)
+    assert m and m.group(2) == way and abs(int(m.group(1)) - abs(offset)) < 60
+    [trap] = [f for f in acc.findings if f.code == "nonce-trap"]
+    # Only a clock behind Kraken's can explain refused nonces; the trap says so then only.
+    assert ("clock is also" in trap.message) is (way == "behind")
