@@ -402,7 +402,7 @@ def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) 
             if any(f.status == "error" for f in reach):
                 continue
             if progress:
-                progress(f"Account {rep.account} (key {rep.key_hint}):")
+                progress(f"Account {rep.label} (key {rep.key_hint}):")
             client = KrakenClient(
                 api_url,
                 (creds.key.value or "").strip(),
