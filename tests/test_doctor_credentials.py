@@ -130,7 +130,9 @@ def test_users_come_from_env_names_and_the_bots_config(tmp_path: Path) -> None:
     )
     (users / "john_doe.json").write_text(json.dumps({"broker": "kraken", "name": "J"}))
     (users / "broken.json").write_text("{not json")
-    assert credentials.users_in_config(tmp_path) == ["john_doe", "john_smith"]
+    configs = credentials.read_user_configs(tmp_path)
+    assert configs.ids == ["john_doe", "john_smith"]
+    assert [f.code for f in configs.problems] == ["user-config-unreadable"]  # broken.json
 
 
 def test_all_checks_master_and_every_user_and_reports_collisions(tmp_path: Path) -> None:

@@ -258,8 +258,3 @@ def read_user_configs(directory: str | Path) -> UserConfigs:
             if isinstance(uid, str) and valid_user_id(uid) and uid not in out.ids:
                 out.ids.append(uid)
     return out
-
-
-def users_in_config(directory: str | Path) -> list[str]:
-    """The Kraken user ids of the bot's config files (see `read_user_configs`)."""
-    return read_user_configs(directory).ids
