@@ -215,3 +215,11 @@ def test_unreadable_user_config_files_are_named_and_skipped(tmp_path: Path) -> N
     rep = run_check(CheckOptions(environ={}, cwd=tmp_path))
     assert [a.label for a in rep.accounts] == ["MASTER", "USER:john_smith"]
     assert [f.code for f in rep.findings] == ["user-config-unreadable"] * 2
+
+
+def test_a_key_passed_as_an_account_name_is_not_repeated() -> None:
+    key = "TtJy2AawU4M32ABcR1Zpj3pcNUdd7Zbnrnc4dAgzOZML5Rs/MPVyXmKZ"
+    rep = run_check(CheckOptions(accounts=[key], environ={}, cwd="/nonexistent"))
+    [f] = rep.findings
+    assert f.code == "bad-account" and rep.exit_code == 2
+    assert_no_secrets(render(rep) + render(rep, as_json=True), keys=[key])

@@ -1,4 +1,7 @@
-"""`kraken-doctor check`: the guide's troubleshooting, step by step, for one or more accounts.
+"""`kraken-doctor check`: the guide's troubleshooting, step by step, for every account.
+
+By default every account the bot would load is checked (the master, the users of its config
+files, every user whose variables are set); `--account` picks some by the bot's log labels.
 
 Order: credentials and hygiene (no network), reachability (public calls, once), then per
 account authentication, permissions and danger, and the verdict. A step that fails stops the
@@ -184,12 +187,14 @@ def _accounts(
         name = credentials.account_from(a)
         if name is None:
             example = cat.env_vars.example_users[0]
+            # A key pasted into --account is not repeated back.
+            shown = "That --account value" if _credential_shaped(a) else repr(a[:40])
             findings.append(
                 Finding(
                     "credentials",
                     "error",
                     "bad-account",
-                    f"{a[:40]!r} is not an account name: use {credentials.MASTER_LABEL}, "
+                    f"{shown} is not an account name: use {credentials.MASTER_LABEL}, "
                     f"{credentials.label(example)} (as the bot's log prints them), {example}, "
                     f"or {ALL}.",
                     f"Pass --account {credentials.MASTER_LABEL}, --account "

@@ -5,6 +5,12 @@ timeout, a DNS or TLS failure, a dropped connection) instead of getting an excep
 must never end in a traceback. Nonces are milliseconds, made strictly increasing: the same
 size krakenex (the bot's library) uses, so running the doctor can never push the key's nonce
 above what the bot sends next, which would lock the bot out (the "larger nonce" trap).
+
+Nothing leaves for another host: a redirect is reported, never followed (following one would
+re-send the key, a valid signature and the body elsewhere). Each call has one deadline for
+the whole exchange, so a server that answers a byte at a time cannot hold the check. A
+server's words are escaped before anyone prints them. And every private call passes the
+catalog's state-change rule before it is signed (`UnsafeCall`).
 """
 
 from __future__ import annotations
