@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kraken_doctor.catalog import load_catalog
@@ -98,14 +98,21 @@ class Reply:
     content_type: str = "application/json"
     delay: float = 0.0
     drop: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+    drip: float = 0.0  # seconds between single bytes of the body (a slow-drip server)
+    finished: threading.Event | None = None  # set once the whole body has been sent
 
 
 Responder = Callable[[str, str, bytes], Reply]  # (HTTP method, path, body) -> Reply
+Seen = list[tuple[str, str, dict[str, str]]]  # (HTTP method, path, headers) of each request
 
 
 @contextmanager
-def stub_server(responder: Responder) -> Iterator[str]:
-    """An HTTP server on 127.0.0.1 answering with `responder`; yields its base URL."""
+def stub_server(responder: Responder, seen: Seen | None = None) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 answering with `responder`; yields its base URL.
+
+    Every request's method, path and headers are appended to `seen` when it is given.
+    """
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
@@ -114,6 +121,8 @@ def stub_server(responder: Responder) -> Iterator[str]:
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if seen is not None:
+                seen.append((self.command, self.path, dict(self.headers)))
             reply = responder(self.command, self.path, body)
             if reply.delay:
                 time.sleep(reply.delay)
@@ -125,8 +134,18 @@ def stub_server(responder: Responder) -> Iterator[str]:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
                 self.send_header("Content-Length", str(len(reply.body)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(reply.body)
+                if reply.drip:
+                    for i in range(len(reply.body)):
+                        self.wfile.write(reply.body[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(reply.drip)
+                else:
+                    self.wfile.write(reply.body)
+                if reply.finished is not None:
+                    reply.finished.set()
             except OSError:
                 pass  # the client gave up (timeout): nothing to do
 

@@ -219,3 +219,97 @@ def test_the_docs_page_lists_every_check_option_with_its_defaults() -> None:
     assert "`--json-schema`" in page
     assert f"Also read from `{OTP_ENV}`" in page
     assert f"(default {DEFAULT_TIMEOUT:g})" in page
+
+
+def test_plain_check_names_the_failing_user_and_its_label_works(
+    bot_env, kraken_mock, monkeypatch, capsys
+) -> None:
+    """Master fine, one user lacking Query: plain `check` must not say "all well"."""
+    bot_env("trader")
+    no_query = kraken_mock.accounts["no-query-funds"]
+    key_var, secret_var = CAT.env_vars.for_user("someone")
+    monkeypatch.setenv(key_var, no_query.key)
+    monkeypatch.setenv(secret_var, no_query.secret)
+    query = CAT.permission("query-funds")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    [line] = [x for x in out.splitlines() if x.startswith("  USER:someone")]
+    assert f"tick {CAT.group(query.group).label} > {query.label}" in line
+    assert "all well (exit 0)" not in out
+    assert main(["check", "--account", "USER:someone", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [a["label"] for a in data["accounts"]] == ["USER:someone"]
+    assert main(["check", "--account", "MASTER"]) == 0
+    assert_no_secrets(capsys.readouterr().out, **_secrets(kraken_mock))
+
+
+WALKTHROUGH_LINE = (
+    "2026-01-10 11:47:26 | ERROR | Kraken connection test failed (USER:someone): "
+    "EGeneral:Permission denied"
+)
+
+
+def test_explain_speaks_to_the_holder_of_the_log_line(capsys) -> None:
+    """The account in the line, the boxes to tick and to leave off, the command to check it."""
+    assert main(["explain", WALKTHROUGH_LINE]) == 0
+    out = capsys.readouterr().out
+    key_var, secret_var = CAT.env_vars.for_user("someone")
+    flat = " ".join(out.split())
+    assert "Account: USER:someone is" in flat and "someone's own Kraken login" in flat
+    assert key_var in flat and secret_var in flat
+    for p in CAT.required_permissions:
+        [line] = [x for x in out.splitlines() if f"> {p.label} (" in x or x.endswith(p.label)]
+        assert line.split()[0] == "tick" and all(old in line for old in p.old_labels[:1])
+    for p in CAT.forbidden_permissions:
+        [line] = [x for x in out.splitlines() if f"> {p.label}" in x]
+        assert line.lstrip().startswith("leave off")
+    assert "Command: kraken-doctor check --account USER:someone" in out.splitlines()
+    assert main(["explain", "--json", WALKTHROUGH_LINE]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["account"]["label"] == "USER:someone"
+    assert data["account"]["key_variable"] == key_var
+    assert data["command"] == "kraken-doctor check --account USER:someone"
+    assert [b["permission"] for b in data["boxes"]["tick"]] == [
+        p.id for p in CAT.required_permissions
+    ]
+    assert [b["permission"] for b in data["boxes"]["leave_off"]] == [
+        p.id for p in CAT.forbidden_permissions
+    ]
+
+
+def test_explain_without_an_account_checks_every_account(capsys) -> None:
+    assert main(["explain", "--json", "EAPI:Invalid key"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["account"] is None and data["command"] == "kraken-doctor check"
+    assert data["boxes"] is None  # not a permission error
+    assert main(["explain", "(MASTER): EAPI:Invalid key"]) == 0
+    out = capsys.readouterr().out
+    assert CAT.env_vars.master.key in out
+    assert "Command: kraken-doctor check --account MASTER" in out
+
+
+@pytest.mark.parametrize("entry", CAT.errors, ids=lambda e: e.slug)
+def test_explain_has_no_web_page_wording(entry, capsys) -> None:
+    """The terminal has no "below", no snippet, no page around it."""
+    assert main(["explain", f"x (MASTER): {entry.string}"]) == 0
+    out = capsys.readouterr().out.lower()
+    for words in ("list below", "see below", "above", "the snippet", "this page"):
+        assert words not in out, words
+
+
+def test_the_command_explain_prints_checks_that_account(
+    bot_env, kraken_mock, monkeypatch, capsys
+) -> None:
+    bot_env("trader")
+    no_query = kraken_mock.accounts["no-query-funds"]
+    key_var, secret_var = CAT.env_vars.for_user("someone")
+    monkeypatch.setenv(key_var, no_query.key)
+    monkeypatch.setenv(secret_var, no_query.secret)
+    main(["explain", "--json", WALKTHROUGH_LINE])
+    command = json.loads(capsys.readouterr().out)["command"].split()
+    assert command[:2] == ["kraken-doctor", "check"]
+    assert main([*command[1:], "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    [acc] = data["accounts"]
+    assert acc["label"] == "USER:someone"
+    assert [i["permission"] for i in acc["checklist"]] == ["query-funds"]

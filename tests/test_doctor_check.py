@@ -257,3 +257,93 @@ def test_probes_plan_around_a_cancel_only_market(kraken_mock) -> None:
     assert acc.permissions["modify-trades"] == acc.permissions["close-trades"] == "unknown"
     assert {"unknown-modify-trades", "unknown-close-trades"} <= _codes(acc)
     assert rep.exit_code == 2
+
+
+def _bot_env(srv, master: str, users: dict[str, str]) -> dict[str, str]:
+    """The environment of a bot with `master` and each user id -> demo account on `srv`."""
+    env = env_for(srv.accounts[master].key, srv.accounts[master].secret, srv.url)
+    for user, account in users.items():
+        acc = srv.accounts[account]
+        env.update(env_for(acc.key, acc.secret, srv.url, account=user))
+    return env
+
+
+def test_by_default_every_account_is_checked_and_a_failing_user_is_named(kraken_mock) -> None:
+    env = _bot_env(kraken_mock, "trader", {"someone": "no-query-funds"})
+    rep = run_check(CheckOptions(environ=env, cwd="/nonexistent"))
+    assert [a.label for a in rep.accounts] == ["MASTER", "USER:someone"]
+    assert [a.exit_code for a in rep.accounts] == [0, 1] and rep.exit_code == 1
+    text = render(rep)
+    summary = text[text.index("Every account:") :].splitlines()
+    query = CAT.permission("query-funds")
+    box = f"{CAT.group(query.group).label} > {query.label}"
+    assert summary[1].split() == ["MASTER", "all", "well"]
+    assert summary[2].startswith("  USER:someone") and f"tick {box}" in summary[2]
+    assert text.rstrip().endswith("Result: problems found (exit 1).")
+    data = json.loads(render(rep, as_json=True))
+    check_schema(JSON_SCHEMA, data)
+    assert [(a["label"], a["exit_code"]) for a in data["accounts"]] == [
+        ("MASTER", 0),
+        ("USER:someone", 1),
+    ]
+    _no_leak(rep, kraken_mock)
+    assert kraken_mock.state_changes() == []
+
+
+def test_all_well_only_when_every_account_is(kraken_mock) -> None:
+    env = _bot_env(kraken_mock, "trader", {"bob_example": "user-bob"})
+    rep = run_check(CheckOptions(environ=env, cwd="/nonexistent"))
+    assert [a.label for a in rep.accounts] == ["MASTER", "USER:bob"]
+    assert rep.exit_code == 0 and "Result: all well (exit 0)." in render(rep)
+
+
+@pytest.mark.parametrize(
+    ("names", "labels"),
+    [
+        (["USER:someone"], ["USER:someone"]),
+        (["someone"], ["USER:someone"]),
+        (["MASTER"], ["MASTER"]),
+        (["master", "USER:someone"], ["MASTER", "USER:someone"]),
+        (["all"], ["MASTER", "USER:someone"]),
+    ],
+)
+def test_account_names_as_the_bots_log_prints_them(kraken_mock, names, labels) -> None:
+    env = _bot_env(kraken_mock, "trader", {"someone": "no-query-funds"})
+    rep = run_check(CheckOptions(accounts=names, environ=env, cwd="/nonexistent"))
+    assert [a.label for a in rep.accounts] == labels and rep.findings == []
+    assert rep.exit_code == (1 if "USER:someone" in labels else 0)
+
+
+def test_a_user_with_only_a_secret_set_is_found_and_the_key_named() -> None:
+    user_key, user_secret = CAT.env_vars.for_user("carol")
+    rep = run_check(CheckOptions(environ={user_secret: "x"}, cwd="/nonexistent"))
+    assert [a.label for a in rep.accounts] == ["MASTER", "USER:carol"]
+    carol = rep.accounts[1]
+    assert ("variable-missing", user_key) in {(f.code, f.variable) for f in carol.findings}
+
+
+@pytest.mark.parametrize(("offset", "way"), [(3600, "behind"), (-3600, "ahead of")])
+def test_clock_skew_names_the_direction(offset: int, way: str) -> None:
+    """Kraken's clock ahead of ours means ours is behind, and the reverse (M26)."""
+    import re
+    import time
+
+    refused = b'{"error": ["EAPI:Invalid nonce"]}'
+
+    def respond(method: str, path: str, body: bytes) -> Reply:
+        if path.startswith("/0/public/SystemStatus"):
+            return Reply(body=b'{"error": [], "result": {"status": "online", "timestamp": "x"}}')
+        if path.startswith("/0/public/Time"):
+            now = int(time.time()) + offset
+            return Reply(body=json.dumps({"error": [], "result": {"unixtime": now}}).encode())
+        return Reply(body=refused)  # the nonce trap: every private call refused
+
+    with stub_server(respond) as url:
+        rep = run_check(CheckOptions(environ=env_for("K" * 56, "A" * 86 + "==", url), cwd="/x"))
+    acc = rep.accounts[0]
+    [skew] = [f for f in acc.findings if f.code == "clock-skew"]
+    m = re.search(r"about (\d+) s (behind|ahead of) Kraken's", skew.message)
+    assert m and m.group(2) == way and abs(int(m.group(1)) - abs(offset)) < 60
+    [trap] = [f for f in acc.findings if f.code == "nonce-trap"]
+    # Only a clock behind Kraken's can explain refused nonces; the trap says so then only.
+    assert ("clock is also" in trap.message) is (way == "behind")

@@ -11,7 +11,7 @@ from doctor_support import assert_no_secrets
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.doctor import credentials
 from kraken_doctor.doctor.check import CheckOptions, run_check
-from kraken_doctor.doctor.dotenv import parse_dotenv, read_dotenv
+from kraken_doctor.doctor.dotenv import DotenvFile, parse_dotenv, read_dotenv
 from kraken_doctor.doctor.report import render
 
 CAT = load_catalog()
@@ -87,7 +87,7 @@ def test_dotenv_parsing_follows_python_dotenv_for_common_lines(tmp_path: Path) -
         "not a line\n"
         "A=later wins\r\n"
     )
-    parsed = parse_dotenv(text)
+    parsed = parse_dotenv(text, {})
     assert parsed == {
         "A": "later wins",
         "B": "single quoted # not a comment",
@@ -96,9 +96,10 @@ def test_dotenv_parsing_follows_python_dotenv_for_common_lines(tmp_path: Path) -
         "E": "",
     }
     (tmp_path / ".env").write_text(text, encoding="utf-8")
-    values, path = read_dotenv(tmp_path)
-    assert values == parsed and path == tmp_path / ".env"
-    assert read_dotenv(tmp_path / "missing") == ({}, None)
+    found = read_dotenv(tmp_path, {})
+    assert found.values == parsed and found.path == tmp_path / ".env"
+    assert found.problems == []
+    assert read_dotenv(tmp_path / "missing") == DotenvFile()
 
 
 def test_check_reads_dotenv_in_the_working_directory(tmp_path: Path) -> None:
@@ -129,7 +130,9 @@ def test_users_come_from_env_names_and_the_bots_config(tmp_path: Path) -> None:
     )
     (users / "john_doe.json").write_text(json.dumps({"broker": "kraken", "name": "J"}))
     (users / "broken.json").write_text("{not json")
-    assert credentials.users_in_config(tmp_path) == ["john_doe", "john_smith"]
+    configs = credentials.read_user_configs(tmp_path)
+    assert configs.ids == ["john_doe", "john_smith"]
+    assert [f.code for f in configs.problems] == ["user-config-unreadable"]  # broken.json
 
 
 def test_all_checks_master_and_every_user_and_reports_collisions(tmp_path: Path) -> None:
@@ -191,3 +194,32 @@ def test_a_bad_api_url_is_refused_without_showing_it(value: str, problem: str) -
     assert problem in f.message and rep.exit_code == 2
     shown = render(rep) + render(rep, as_json=True)
     assert_no_secrets(shown, keys=[KEY], secrets=[SECRET])
+
+
+def test_unreadable_user_config_files_are_named_and_skipped(tmp_path: Path) -> None:
+    """A deeply nested file or a FIFO in config/users must not stop (or hang) the check."""
+    import os
+
+    users = tmp_path / "config" / "users"
+    users.mkdir(parents=True)
+    (users / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    os.mkfifo(users / "pipe.json")
+    (users / "retail_kraken.json").write_text(
+        json.dumps([{"user_id": "john_smith", "broker_type": "kraken"}])
+    )
+    configs = credentials.read_user_configs(tmp_path)
+    assert configs.ids == ["john_smith"]
+    problems = {f.message.split(" ", 1)[0]: f.message for f in configs.problems}
+    assert "nested too deeply" in problems[str(users / "deep.json")]
+    assert "not a regular file" in problems[str(users / "pipe.json")]
+    rep = run_check(CheckOptions(environ={}, cwd=tmp_path))
+    assert [a.label for a in rep.accounts] == ["MASTER", "USER:john_smith"]
+    assert [f.code for f in rep.findings] == ["user-config-unreadable"] * 2
+
+
+def test_a_key_passed_as_an_account_name_is_not_repeated() -> None:
+    key = "TtJy2AawU4M32ABcR1Zpj3pcNUdd7Zbnrnc4dAgzOZML5Rs/MPVyXmKZ"
+    rep = run_check(CheckOptions(accounts=[key], environ={}, cwd="/nonexistent"))
+    [f] = rep.findings
+    assert f.code == "bad-account" and rep.exit_code == 2
+    assert_no_secrets(render(rep) + render(rep, as_json=True), keys=[key])

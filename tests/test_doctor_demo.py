@@ -29,6 +29,7 @@ EXPECTED = {
     "rate-limited": (2, "eapi-rate-limit-exceeded"),
     "kraken-down": (2, "transport-http-5xx"),
     "maintenance": (2, "status-maintenance"),
+    "user-denied": (1, "missing-query-funds"),
     "no-getapikeyinfo": (0, "no-getapikeyinfo"),
 }
 
@@ -51,7 +52,7 @@ def test_scenario_diagnosis_and_safety(name: str, fallback: bool) -> None:
     code, finding = EXPECTED[name]
     acc = run.report.accounts[0]
     assert run.report.exit_code == code
-    assert finding in {f.code for f in acc.findings}
+    assert finding in {f.code for a in run.report.accounts for f in a.findings}
     text = render(run.report)
     data = render(run.report, as_json=True)
     assert_no_secrets(text + data, keys=KEYS, secrets=SECRETS)

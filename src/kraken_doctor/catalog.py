@@ -30,6 +30,19 @@ ERROR_STRING = re.compile(r"^[EW][A-Za-z]+:\s?\S.*$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PERMISSION_ID = re.compile(r"^[a-z]+(?:-[a-z]+)*$")
 
+#: the only state-changing endpoints anything we ship may call, and what makes the call
+#: harmless: an order Kraken only checks (validate=true), a cancel of a made-up order id
+SAFE_STATE_CHANGING: dict[str, tuple[str, str | None]] = {
+    "AddOrder": ("validate", "true"),
+    "AddOrderBatch": ("validate", "true"),
+    "CancelOrder": ("txid", None),
+}
+#: parameters only a call that places orders takes; on an endpoint marked `changes_state:
+#: false` they show the mark is wrong (a second, independent reading of the same fact)
+ORDER_PARAMS = frozenset({"ordertype", "volume", "orders", "validate"})
+#: Kraken's slug for the Withdraw box: the catalog must mark it forbidden
+WITHDRAW_PERMISSION = "withdraw-funds"
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG.pattern)]
 PermissionId = Annotated[str, StringConstraints(pattern=PERMISSION_ID.pattern)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -260,6 +273,35 @@ class Catalog(_Strict):
                 return t
         raise NotInCatalog("rate_tiers", tier_id)
 
+    def unsafe_call(self, endpoint: str, params: dict[str, str]) -> str | None:
+        """Why a private call could change the account, or None when it cannot.
+
+        The one rule for both guards: the loader applies it to every probe, and the doctor's
+        client to every private call it is about to send. A call is harmless when its
+        endpoint is marked `changes_state: false` and takes no order parameters, or when it
+        is one of SAFE_STATE_CHANGING with the parameter that makes it harmless.
+        """
+        try:
+            ep = self.endpoint(endpoint)
+        except NotInCatalog:
+            return f"{endpoint} is not in the catalog, so nothing says it changes nothing"
+        if not ep.changes_state:
+            found = sorted(ORDER_PARAMS & set(params))
+            if found:
+                return (
+                    f"{endpoint} is marked 'changes_state: false', but its parameters "
+                    f"({', '.join(found)}) are those of a call that places orders"
+                )
+            return None
+        rule = SAFE_STATE_CHANGING.get(endpoint)
+        if rule is None:
+            return f"{endpoint} changes the account, and no parameter makes it harmless"
+        name, value = rule
+        if name not in params or (value is not None and params[name] != value):
+            need = f"{name}: '{value}'" if value is not None else f"a made-up {name}"
+            return f"{endpoint} changes the account unless it is sent with {need}"
+        return None
+
     @property
     def required_permissions(self) -> list[Permission]:
         return [p for p in self.permissions if p.bot_needs]
@@ -353,12 +395,12 @@ def _check_references(cat: Catalog, source: str) -> None:
     for i, pr in enumerate(cat.probes):
         if pr.endpoint not in names:
             problems.append(f"probes[{i}], field 'endpoint': unknown endpoint {pr.endpoint!r}")
-        elif cat.endpoint(pr.endpoint).changes_state and pr.params.get("validate") != "true":
-            if pr.endpoint != "CancelOrder":
-                problems.append(
-                    f"probes[{i}] (endpoint {pr.endpoint!r}): a probe must not change state; "
-                    "add validate: 'true'"
-                )
+            continue
+        unsafe = cat.unsafe_call(pr.endpoint, pr.params)
+        if unsafe:
+            problems.append(
+                f"probes[{i}] (endpoint {pr.endpoint!r}): a probe must not change state: {unsafe}"
+            )
     known = {e.string for e in cat.errors} | {e.slug for e in cat.errors}
     for i, e in enumerate(cat.errors):
         for r in e.related:
@@ -369,16 +411,51 @@ def _check_references(cat: Catalog, source: str) -> None:
         for a in e.aliases:
             if not a.strip():
                 problems.append(f"errors[{i}] (slug {e.slug!r}), field 'aliases': empty alias")
-    if not any(p.forbidden for p in cat.permissions):
-        problems.append("permissions: no permission is marked 'forbidden' (Withdraw must be)")
+    withdraw = [(i, p) for i, p in enumerate(cat.permissions) if p.id == WITHDRAW_PERMISSION]
+    if not withdraw:
+        problems.append(
+            f"permissions: no entry {WITHDRAW_PERMISSION!r}; Withdraw must be listed and forbidden"
+        )
+    for i, p in withdraw:
+        if not p.forbidden:
+            problems.append(
+                f"permissions[{i}] (id {p.id!r}), field 'forbidden': must be true; no bot may "
+                "hold Withdraw, and the doctor warns when a key has it"
+            )
     if problems:
         raise CatalogError(f"{source}: the catalog is not valid:\n  - " + "\n  - ".join(problems))
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping.
+
+    PyYAML keeps the last of two equal keys, so `forbidden: true` followed by `forbidden:
+    false` would silently turn a guard off.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                duplicate = key in seen
+                seen.add(key)
+            except TypeError:  # an unhashable key: the base loader says so
+                continue
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"found the key {key!r} twice (the last would silently win)",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=deep)
 
 
 def parse_catalog(text: str, source: str = CATALOG_FILE) -> Catalog:
     """Validate catalog YAML text; `source` names the file in error messages."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
         raise CatalogError(f"{source}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):

@@ -20,7 +20,7 @@ from kraken_doctor.doctor import explain as explain_mod
 from kraken_doctor.doctor import report as report_mod
 from kraken_doctor.doctor.check import ALL, CheckOptions, run_check
 from kraken_doctor.doctor.client import DEFAULT_TIMEOUT
-from kraken_doctor.doctor.credentials import MASTER
+from kraken_doctor.doctor.credentials import MASTER, MASTER_LABEL, label
 
 
 def _positive(text: str) -> float:
@@ -42,18 +42,20 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
         description=(
             "Run the troubleshooting guide against Kraken: find the bot's variables, check "
             "their values, reach Kraken, authenticate, read the key's permissions, and say "
-            "which boxes to tick or untick. It never places an order or moves money. "
-            "Exit 0: all well; 1: problems found; 2: the check could not run."
+            "which boxes to tick or untick, for every account the bot would load (or the ones "
+            "--account names). It never places an order or moves money. "
+            "Exit 0: every account is well; 1: problems found; 2: the check could not run."
         ),
     )
+    user = env.example_users[0]
     p.add_argument(
         "--account",
         action="append",
         metavar="NAME",
         help=(
-            f"'{MASTER}' ({env.master.key}), a user id such as {env.example_users[0]} "
-            f"({env.for_user(env.example_users[0])[0]}), or '{ALL}'; repeat or separate with "
-            f"commas (default {MASTER})"
+            f"the account as the bot's log names it: {MASTER_LABEL} ({env.master.key}) or "
+            f"{label(user)} ({env.for_user(user)[0]}); '{MASTER}' and '{user}' work too; repeat "
+            f"or separate with commas (default '{ALL}': every account the bot would load)"
         ),
     )
     p.add_argument("--json", action="store_true", help="print JSON (schema: --json-schema)")
@@ -73,7 +75,8 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
         type=_positive,
         metavar="SECONDS",
         default=DEFAULT_TIMEOUT,
-        help=f"seconds to wait for each answer (default {DEFAULT_TIMEOUT:g})",
+        help=f"deadline in seconds for each call, its whole answer included "
+        f"(default {DEFAULT_TIMEOUT:g})",
     )
     p.add_argument(
         "--tier",
@@ -86,10 +89,11 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
 
 
 def _accounts(values: list[str] | None) -> list[str]:
+    """The names given to --account; none means every account the bot would load."""
     out: list[str] = []
-    for v in values or [MASTER]:
+    for v in values or []:
         out.extend(a.strip() for a in v.split(",") if a.strip())
-    return out or [MASTER]
+    return out or [ALL]
 
 
 def _run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json as json_mod
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.doctor.check import CheckOptions, run_check
@@ -65,8 +67,9 @@ def _label(permission_id: str) -> str:
 @dataclass(frozen=True)
 class Scenario:
     about: str
-    account: str | None  # a demo account's name; None = a key unknown to the server
+    account: str | None  # the master's demo account; None = a key unknown to the server
     setup: Setup = field(default=_nothing)
+    users: tuple[tuple[str, str], ...] = ()  # (user id, demo account) set up beside the master
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -96,6 +99,15 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "maintenance": Scenario(
         "Kraken reports system status maintenance", "trader", _fault("maintenance")
+    ),
+    "user-denied": Scenario(
+        f"the master works, but a user's key lacks {_label('query-funds')}: the check names "
+        "that user",
+        "trader",
+        users=(
+            (load_catalog().env_vars.example_users[0], "no-query-funds"),
+            (load_catalog().env_vars.example_users[1], "user-bob"),
+        ),
     ),
     "no-getapikeyinfo": Scenario(
         "a server without GetApiKeyInfo: the doctor probes each permission instead",
@@ -135,6 +147,18 @@ def run_in_mock(name: str, fallback: bool = False, otp: str | None = None) -> Sc
             env_names.master.secret: secret,
             env_names.api_url: srv.url,
         }
+        for user, account in sc.users:
+            user_key, user_secret = env_names.for_user(user)
+            environ[user_key] = srv.accounts[account].key
+            environ[user_secret] = srv.accounts[account].secret
+        if sc.users:  # the bot's users file, which gives each user its full id
+            users_dir = Path(empty_dir) / "config" / "users"
+            users_dir.mkdir(parents=True)
+            entries = [
+                {"user_id": u, "name": u, "account_type": "retail", "broker_type": "kraken"}
+                for u, _ in sc.users
+            ]
+            (users_dir / "retail_kraken.json").write_text(json_mod.dumps(entries), "utf-8")
         started = time.perf_counter()
         report = run_check(CheckOptions(environ=environ, cwd=empty_dir, timeout=5, otp=otp))
         seconds = time.perf_counter() - started

@@ -1,4 +1,7 @@
-"""`kraken-doctor check`: the guide's troubleshooting, step by step, for one or more accounts.
+"""`kraken-doctor check`: the guide's troubleshooting, step by step, for every account.
+
+By default every account the bot would load is checked (the master, the users of its config
+files, every user whose variables are set); `--account` picks some by the bot's log labels.
 
 Order: credentials and hygiene (no network), reachability (public calls, once), then per
 account authentication, permissions and danger, and the verdict. A step that fails stops the
@@ -9,15 +12,24 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kraken_doctor.catalog import Catalog, load_catalog
-from kraken_doctor.doctor import auth, credentials, danger, hygiene, permissions, reachability
+from kraken_doctor.doctor import (
+    auth,
+    credentials,
+    danger,
+    hygiene,
+    permissions,
+    probes,
+    reachability,
+)
 from kraken_doctor.doctor import verdict as verdict_mod
-from kraken_doctor.doctor.client import DEFAULT_TIMEOUT, Answer, KrakenClient
+from kraken_doctor.doctor.client import DEFAULT_TIMEOUT, Answer, KrakenClient, UnsafeCall
 from kraken_doctor.doctor.dotenv import read_dotenv
 from kraken_doctor.doctor.errors import INVALID_NONCE, UNKNOWN_METHOD, classify, err
 from kraken_doctor.doctor.model import (
@@ -36,7 +48,8 @@ Progress = Callable[[str], None]
 class CheckOptions:
     """What to check and where; the defaults read the process environment and `./.env`."""
 
-    accounts: list[str] = field(default_factory=lambda: [credentials.MASTER])
+    #: account names (`MASTER`, `USER:<id>`, `master`, a user id, `all`); empty: every account
+    accounts: list[str] = field(default_factory=list)
     environ: Mapping[str, str] | None = None
     cwd: str | Path | None = None
     api_url: str | None = None
@@ -44,6 +57,48 @@ class CheckOptions:
     timeout: float = DEFAULT_TIMEOUT
     tier: str = "starter"
     progress: Progress | None = None
+
+
+#: a run of key-alphabet characters long enough to be a key, a secret or a large part of one
+_CREDENTIAL_RUN = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
+
+
+def _credential_shaped(text: str) -> bool:
+    """Whether `text` holds something shaped like a Kraken key or secret (random base64)."""
+    return any(
+        any(c.isupper() for c in run)
+        and any(c.islower() for c in run)
+        and any(c.isdigit() for c in run)
+        for run in _CREDENTIAL_RUN.findall(text)
+    )
+
+
+def _url_problem(url: str, default: str) -> str | None:
+    """What is wrong with an API URL, in words that never repeat any part of it.
+
+    Checked before anything is sent or looked up: a key pasted into the URL must not reach
+    the screen, a DNS server or a proxy log.
+    """
+    not_url = f"is not an http(s) URL like {default}"
+    if not url.isascii() or not url.isprintable() or any(c.isspace() for c in url):
+        return not_url
+    if "@" in url:
+        return "carries a user name or password (the part before '@'); Kraken's API takes none"
+    if "?" in url or "#" in url:
+        return f"has a query ('?') or fragment ('#') part; Kraken's API address is only {default}"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        _ = parts.port  # a port that is not a number from 0 to 65535 raises ValueError
+    except ValueError:  # also an unclosed IPv6 bracket: "http://[::1"
+        return not_url
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return not_url
+    if _credential_shaped(parts.netloc + parts.path):
+        return (
+            "holds text shaped like an API key or secret (in the host or the path); "
+            f"Kraken's API address is only {default}"
+        )
+    return None
 
 
 def _api_url(
@@ -59,21 +114,8 @@ def _api_url(
         return cat.env_vars.default_api_url, None
     url = raw.strip().rstrip("/")
     default = cat.env_vars.default_api_url
-    try:
-        parts: urllib.parse.SplitResult | None = urllib.parse.urlsplit(url)
-        _ = parts.port  # a port that is not a number from 0 to 65535 raises ValueError
-    except ValueError:  # also an unclosed IPv6 bracket: "http://[::1"
-        parts = None
-    if (
-        parts is None
-        or parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or any(c.isspace() for c in url)
-    ):
-        problem = f"is not an http(s) URL like {default}"
-    elif "@" in parts.netloc:
-        problem = "carries a user name or password (the part before '@'); Kraken's API takes none"
-    else:
+    problem = _url_problem(url, default)
+    if problem is None:
         return url, None
     # The value itself is never shown: a key pasted into the wrong variable, or a password
     # in the URL, would end up in the report.
@@ -110,15 +152,29 @@ def _plain_http(url: str, var: str) -> Finding | None:
     )
 
 
+@dataclass
+class _Selection:
+    names: list[str]  # accounts to check, in order: master first, then users
+    users: list[str]  # every user id known, for the first-name collision check
+    findings: list[Finding]  # bad account names, unreadable user config files
+
+
 def _accounts(
     cat: Catalog, opts: CheckOptions, environ: Mapping[str, str], dotenv: Mapping[str, str]
-) -> tuple[list[str], list[str]]:
-    """(accounts to check, user ids known for the collision check)."""
+) -> _Selection:
+    """Which accounts to check: every account the bot would load unless `--account` says.
+
+    The bot loads the master (or the legacy pair), every Kraken user of its config files and,
+    by the variables' names, every user whose variables are set; a config user and a variable
+    with the same first name are one account, named by the config's user id.
+    """
     cwd = opts.cwd or os.getcwd()
-    configured = credentials.users_in_config(cwd)
+    configs = credentials.read_user_configs(cwd)
+    configured = configs.ids
+    findings = list(configs.problems)
     wanted: list[str] = []
-    for a in opts.accounts:
-        if a == ALL:
+    for a in opts.accounts or [ALL]:
+        if a.strip().lower() == ALL:
             wanted.append(credentials.MASTER)
             firsts = {cat.env_vars.first_name(u) for u in configured}
             wanted.extend(configured)
@@ -127,14 +183,30 @@ def _accounts(
                 for u in credentials.users_in_env(cat, environ, dotenv)
                 if cat.env_vars.first_name(u) not in firsts
             )
-        else:
-            wanted.append(a)
-    seen: list[str] = []
-    for a in wanted:
-        if a not in seen:
-            seen.append(a)
-    users = [a for a in dict.fromkeys(configured + seen) if a != credentials.MASTER]
-    return seen, users
+            continue
+        name = credentials.account_from(a)
+        if name is None:
+            example = cat.env_vars.example_users[0]
+            # A key pasted into --account is not repeated back.
+            shown = "That --account value" if _credential_shaped(a) else repr(a[:40])
+            findings.append(
+                Finding(
+                    "credentials",
+                    "error",
+                    "bad-account",
+                    f"{shown} is not an account name: use {credentials.MASTER_LABEL}, "
+                    f"{credentials.label(example)} (as the bot's log prints them), {example}, "
+                    f"or {ALL}.",
+                    f"Pass --account {credentials.MASTER_LABEL}, --account "
+                    f"{credentials.label(example)}, or leave --account out to check every "
+                    "account.",
+                )
+            )
+            continue
+        wanted.append(name)
+    names = list(dict.fromkeys(wanted))
+    users = [a for a in dict.fromkeys(configured + names) if a != credentials.MASTER]
+    return _Selection(names, users, findings)
 
 
 class _Recorder:
@@ -275,31 +347,22 @@ def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) 
     opts = opts or CheckOptions()
     cat = catalog or load_catalog()
     environ = os.environ if opts.environ is None else opts.environ
-    dotenv, env_file = read_dotenv(opts.cwd or os.getcwd())
+    env_file = read_dotenv(opts.cwd or os.getcwd(), environ)
+    dotenv = env_file.values
     api_url, bad_url = _api_url(cat, opts, environ, dotenv)
     report = CheckReport(api_url)
+    report.findings.extend(env_file.problems)
     if bad_url:
         report.findings.append(bad_url)
         return report
     plain = _plain_http(api_url, cat.env_vars.api_url)
     if plain:
         report.findings.append(plain)
-    names, users = _accounts(cat, opts, environ, dotenv)
-    collisions = hygiene.first_name_collisions(cat.env_vars, users)
+    selection = _accounts(cat, opts, environ, dotenv)
+    report.findings.extend(selection.findings)
+    collisions = hygiene.first_name_collisions(cat.env_vars, selection.users)
     ready: list[tuple[AccountReport, credentials.Credentials]] = []
-    for name in names:
-        if not credentials.valid_user_id(name):
-            report.findings.append(
-                Finding(
-                    "credentials",
-                    "error",
-                    "bad-account",
-                    f"{name[:40]!r} is not an account name: use master, all, or a user id such as "
-                    f"{cat.env_vars.example_users[0]}.",
-                    "Pass --account master, --account all or --account <user_id>.",
-                )
-            )
-            continue
+    for name in selection.names:
         creds = credentials.resolve(cat, name, environ, dotenv)
         rep = AccountReport(
             name,
@@ -309,7 +372,7 @@ def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) 
             creds.source if creds.key.source else None,
         )
         report.accounts.append(rep)
-        for f in credentials.check(cat, creds, env_file):
+        for f in credentials.check(cat, creds, env_file.path):
             rep.add(f)
         for ids, f in collisions:
             if name in ids:
@@ -344,7 +407,7 @@ def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) 
             if any(f.status == "error" for f in reach):
                 continue
             if progress:
-                progress(f"Account {rep.account} (key {rep.key_hint}):")
+                progress(f"Account {rep.label} (key {rep.key_hint}):")
             client = KrakenClient(
                 api_url,
                 (creds.key.value or "").strip(),
@@ -352,9 +415,22 @@ def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) 
                 otp=opts.otp,
                 timeout=opts.timeout,
                 observer=_Recorder(cat, rep, progress),
+                catalog=cat,
             )
             try:
                 _private_steps(cat, rep, client, opts, skew, cat.env_vars.api_url)
+            except (UnsafeCall, probes.UnsafeProbe) as exc:
+                rep.add(
+                    Finding(
+                        "permissions",
+                        "error",
+                        "refused-unsafe-call",
+                        f"The doctor stopped: {exc}. It never sends a call that could "
+                        "change the account.",
+                        "The catalog in use asks for such a call: restore the packaged "
+                        "catalog, or report it.",
+                    )
+                )
             finally:
                 client.close()
     for rep in report.accounts:

@@ -5,6 +5,12 @@ timeout, a DNS or TLS failure, a dropped connection) instead of getting an excep
 must never end in a traceback. Nonces are milliseconds, made strictly increasing: the same
 size krakenex (the bot's library) uses, so running the doctor can never push the key's nonce
 above what the bot sends next, which would lock the bot out (the "larger nonce" trap).
+
+Nothing leaves for another host: a redirect is reported, never followed (following one would
+re-send the key, a valid signature and the body elsewhere). Each call has one deadline for
+the whole exchange, so a server that answers a byte at a time cannot hold the check. A
+server's words are escaped before anyone prints them. And every private call passes the
+catalog's state-change rule before it is signed (`UnsafeCall`).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import threading
 import time
 import urllib.parse
@@ -21,6 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+
+from kraken_doctor.catalog import Catalog, load_catalog
 
 DEFAULT_TIMEOUT = 10.0
 USER_AGENT = "kraken-doctor (+https://github.com/kraken-doctor/kraken-doctor)"
@@ -156,20 +165,51 @@ def _looks_html(resp: requests.Response, text: str) -> bool:
     return "html" in ctype or head.startswith("<!doctype html") or head.startswith("<html")
 
 
-def interpret(method: str, private: bool, resp: requests.Response) -> Answer:
-    """Turn an HTTP response into Kraken's `error`/`result`, or a named failure."""
-    ans = Answer(method, private, status=resp.status_code)
+#: an answer longer than this is not Kraken's (its largest answers are a few hundred KiB)
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+_UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def harmless(text: str, limit: int = 200) -> str:
+    """A server's text made safe to print: control and bidi characters shown as escapes.
+
+    A hostile server could otherwise clear the screen, set the window title or reorder what
+    the reader sees; what it sent stays visible, escaped.
+    """
+    shown = _UNSAFE_TEXT.sub(lambda m: ascii(m.group())[1:-1], text)
+    return shown if len(shown) <= limit else shown[:limit] + "..."
+
+
+def _redirect_target(resp: requests.Response) -> str:
+    """The host a redirect points to, for the message; never the full address it gives."""
+    location = resp.headers.get("location", "")
     try:
-        text = resp.text
-    except Exception as exc:  # a broken encoding or stream: say so, never crash
-        ans.failure = classify_exception(exc)
+        parts = urllib.parse.urlsplit(location)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "an address that is not a valid URL"
+    if not host:
+        return "another path on the same server"
+    return harmless(f"{host}:{port}" if port else host, 80)
+
+
+def interpret(method: str, private: bool, resp: requests.Response, text: str) -> Answer:
+    """Turn an HTTP response and its text into Kraken's `error`/`result`, or a named failure."""
+    ans = Answer(method, private, status=resp.status_code)
+    if resp.is_redirect or 300 <= resp.status_code < 400:
+        ans.failure = Failure(
+            "redirect",
+            f"HTTP {resp.status_code}, a redirect to {_redirect_target(resp)}; the doctor never "
+            "follows a redirect, so nothing was sent there",
+            resp.status_code,
+        )
         return ans
     try:
         data = json.loads(text) if text.strip() else None
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     if isinstance(data, dict) and isinstance(data.get("error"), list):
-        ans.errors = [str(e) for e in data["error"] if str(e).strip()]
+        ans.errors = [harmless(str(e)) for e in data["error"] if str(e).strip()]
         ans.result = data.get("result")
         if resp.status_code == 200 or ans.errors:
             return ans
@@ -186,7 +226,36 @@ def interpret(method: str, private: bool, resp: requests.Response) -> Answer:
     return ans
 
 
+class _Cancelled(Exception):
+    """The caller's deadline passed while the answer was still arriving."""
+
+
+class _TooLarge(Exception):
+    """The answer went past MAX_ANSWER_BYTES."""
+
+
+def _read_text(resp: requests.Response, cancelled: threading.Event) -> str:
+    """The whole body, read as it arrives so that a deadline can stop a slow drip."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if cancelled.is_set():
+            raise _Cancelled
+        chunk = resp.raw.read1(65536, decode_content=True)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks).decode(resp.encoding or "utf-8", errors="replace")
+
+
 Observer = Callable[[str, Answer | None], None]
+
+
+class UnsafeCall(ValueError):
+    """A private call that could change the account; the client refused to send it."""
 
 
 class KrakenClient:
@@ -201,6 +270,7 @@ class KrakenClient:
         timeout: float = DEFAULT_TIMEOUT,
         observer: Observer | None = None,
         nonce: Callable[[], int] | None = None,
+        catalog: Catalog | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._key = key
@@ -209,6 +279,7 @@ class KrakenClient:
         self.timeout = timeout
         self._observer = observer
         self._nonce = nonce or MillisecondNonce()
+        self._catalog = catalog or load_catalog()  # the run-time guard's rule
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
 
@@ -218,34 +289,86 @@ class KrakenClient:
     def __repr__(self) -> str:  # never the key or the secret
         return f"KrakenClient({self.base_url!r})"
 
+    def _exchange(
+        self, method: str, private: bool, params: dict[str, str], cancelled: threading.Event
+    ) -> Answer:
+        """One HTTP request and its whole answer. Never follows a redirect."""
+        if private:
+            path = f"/0/private/{method}"
+            nonce = self._nonce()
+            fields = {"nonce": str(nonce), **params}
+            if self._otp:
+                fields["otp"] = self._otp
+            body = urllib.parse.urlencode(fields)
+            headers = {
+                "API-Key": self._key,
+                "API-Sign": sign(self._secret, path, nonce, body),
+                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+            }
+            resp = self._session.post(
+                self.base_url + path,
+                data=body,
+                headers=headers,
+                timeout=self.timeout,
+                allow_redirects=False,
+                stream=True,
+            )
+        else:
+            resp = self._session.get(
+                f"{self.base_url}/0/public/{method}",
+                params=params,
+                timeout=self.timeout,
+                allow_redirects=False,
+                stream=True,
+            )
+        with resp:
+            if resp.is_redirect or 300 <= resp.status_code < 400:
+                return interpret(method, private, resp, "")
+            return interpret(method, private, resp, _read_text(resp, cancelled))
+
     def _send(self, method: str, private: bool, params: dict[str, str]) -> Answer:
+        """The call, bounded as a whole by `timeout`: a server that sends its answer a byte at
+        a time is cut off at the deadline, not after each slow read.
+
+        A private call the catalog says could change the account is refused before anything
+        is signed or sent (UnsafeCall): the second guard, whatever the catalog file says.
+        """
+        if private:
+            unsafe = self._catalog.unsafe_call(method, params)
+            if unsafe:
+                raise UnsafeCall(f"{method} was not sent, because {unsafe}")
         if self._observer:
             self._observer(method, None)
         started = time.perf_counter()
-        try:
-            if private:
-                path = f"/0/private/{method}"
-                nonce = self._nonce()
-                fields = {"nonce": str(nonce), **params}
-                if self._otp:
-                    fields["otp"] = self._otp
-                body = urllib.parse.urlencode(fields)
-                headers = {
-                    "API-Key": self._key,
-                    "API-Sign": sign(self._secret, path, nonce, body),
-                    "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-                }
-                resp = self._session.post(
-                    self.base_url + path, data=body, headers=headers, timeout=self.timeout
+        outcome: dict[str, Answer] = {}
+        cancelled = threading.Event()
+
+        def work() -> None:
+            try:
+                outcome["answer"] = self._exchange(method, private, params, cancelled)
+            except _Cancelled:
+                pass
+            except _TooLarge:
+                outcome["answer"] = Answer(
+                    method,
+                    private,
+                    failure=Failure("too-large", "an answer far larger than any of Kraken's"),
                 )
-            else:
-                resp = self._session.get(
-                    f"{self.base_url}/0/public/{method}", params=params, timeout=self.timeout
-                )
-            with resp:
-                ans = interpret(method, private, resp)
-        except Exception as exc:  # every transport failure becomes a diagnosis
-            ans = Answer(method, private, failure=classify_exception(exc))
+            except Exception as exc:  # every transport failure becomes a diagnosis
+                outcome["answer"] = Answer(method, private, failure=classify_exception(exc))
+
+        worker = threading.Thread(target=work, name=f"kraken-doctor {method}", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive() or "answer" not in outcome:
+            cancelled.set()  # the worker stops at the next piece of the answer
+            ans = Answer(
+                method,
+                private,
+                failure=Failure("timeout", f"no complete answer within {self.timeout:g} s"),
+            )
+        else:
+            ans = outcome["answer"]
         ans.elapsed_ms = (time.perf_counter() - started) * 1000
         if self._observer:
             self._observer(method, ans)

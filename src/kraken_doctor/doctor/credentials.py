@@ -16,9 +16,9 @@ from pathlib import Path
 
 from kraken_doctor.catalog import Catalog, EnvVars
 from kraken_doctor.doctor import errors
-from kraken_doctor.doctor.model import Finding
+from kraken_doctor.doctor.model import MASTER, MASTER_LABEL, USER_PREFIX, Finding, account_label
 
-MASTER = "master"
+label = account_label
 
 
 @dataclass
@@ -70,6 +70,22 @@ _USER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 def valid_user_id(account: str) -> bool:
     return account == MASTER or bool(_USER_ID.match(account))
+
+
+def account_from(text: str) -> str | None:
+    """The account a name on the command line means, or None when it is not one.
+
+    Accepts the bot's log labels exactly as printed (`MASTER`, `USER:alice_example`) as well
+    as `master` and a bare user id, so a reader can copy the label from the log line.
+    """
+    name = text.strip()
+    if name.upper() == MASTER_LABEL:
+        return MASTER
+    if name[: len(USER_PREFIX)].upper() == USER_PREFIX:
+        name = name[len(USER_PREFIX) :].strip()
+        if name.upper() == MASTER_LABEL:
+            return None
+    return name if name and valid_user_id(name) else None
 
 
 def resolve(
@@ -156,32 +172,80 @@ def check(cat: Catalog, creds: Credentials, env_file: Path | None) -> list[Findi
 
 
 def users_in_env(cat: Catalog, environ: Mapping[str, str], dotenv: Mapping[str, str]) -> list[str]:
-    """The lower-case first names of every `KRAKEN_USER_<FIRST>_API_KEY` that is set."""
-    pattern = re.escape(cat.env_vars.user.key).replace(re.escape("{FIRST}"), "([A-Z0-9]+)")
+    """The lower-case first names of every user whose key or secret variable is set.
+
+    Either variable counts: a user with only one of the pair set is half configured, and the
+    check then names the missing one.
+    """
+    patterns = [
+        re.escape(template).replace(re.escape("{FIRST}"), "([A-Z0-9]+)")
+        for template in (cat.env_vars.user.key, cat.env_vars.user.secret)
+    ]
     found: set[str] = set()
     for name in list(environ) + list(dotenv):
-        m = re.fullmatch(pattern, name)
-        if m:
-            found.add(m.group(1).lower())
+        for pattern in patterns:
+            m = re.fullmatch(pattern, name)
+            if m:
+                found.add(m.group(1).lower())
     return sorted(found)
 
 
-def users_in_config(directory: str | Path) -> list[str]:
+#: a users file larger than this is not a bot's config (the bot's files are a few KiB)
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+@dataclass
+class UserConfigs:
+    """The Kraken user ids in the bot's `config/users/*.json`, and files that could not be read."""
+
+    ids: list[str]
+    problems: list[Finding]
+
+
+def _config_problem(path: Path, why: str) -> Finding:
+    return Finding(
+        "credentials",
+        "warn",
+        "user-config-unreadable",
+        f"{path} {why}; the users it may list were not checked.",
+        "Fix the file (the bot cannot read it either), or move it out of config/users.",
+    )
+
+
+def read_user_configs(directory: str | Path) -> UserConfigs:
     """User ids from the bot's `config/users/*.json` files (Kraken users only), if any.
 
     Both of the bot's formats are read: arrays of user objects with `user_id` and
-    `broker_type`, and one file per user named `<user_id>.json` with a `broker` field.
+    `broker_type`, and one file per user named `<user_id>.json` with a `broker` field. A file
+    that is not a regular file (a FIFO would block forever), too large, not JSON, or nested
+    too deeply is skipped with a warning naming it.
     """
-    ids: list[str] = []
+    out = UserConfigs([], [])
     folder = Path(directory) / "config" / "users"
     try:
         files = sorted(folder.glob("*.json"))
     except OSError:
-        return ids
+        return out
     for path in files:
         try:
+            if not path.is_file():
+                out.problems.append(_config_problem(path, "is not a regular file"))
+                continue
+            if path.stat().st_size > MAX_CONFIG_BYTES:
+                out.problems.append(_config_problem(path, "is larger than 1 MiB"))
+                continue
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except RecursionError:
+            out.problems.append(_config_problem(path, "is nested too deeply to read"))
+            continue
+        except UnicodeDecodeError:
+            out.problems.append(_config_problem(path, "is not UTF-8 text"))
+            continue
+        except ValueError:
+            out.problems.append(_config_problem(path, "is not valid JSON"))
+            continue
+        except OSError as exc:
+            out.problems.append(_config_problem(path, f"cannot be read ({exc.strerror})"))
             continue
         entries = data if isinstance(data, list) else [data]
         for entry in entries:
@@ -191,6 +255,6 @@ def users_in_config(directory: str | Path) -> list[str]:
             if "kraken" not in broker:
                 continue
             uid = entry.get("user_id") if isinstance(data, list) else path.stem
-            if isinstance(uid, str) and valid_user_id(uid) and uid not in ids:
-                ids.append(uid)
-    return ids
+            if isinstance(uid, str) and valid_user_id(uid) and uid not in out.ids:
+                out.ids.append(uid)
+    return out

@@ -28,6 +28,17 @@ EXIT_PROBLEMS = 1
 EXIT_COULD_NOT_RUN = 2
 
 
+#: the account names the doctor uses, and how the bot's log labels them
+MASTER = "master"
+MASTER_LABEL = "MASTER"
+USER_PREFIX = "USER:"
+
+
+def account_label(account: str) -> str:
+    """The account as the bot's log prints it: `MASTER` or `USER:<user_id>`."""
+    return MASTER_LABEL if account == MASTER else f"{USER_PREFIX}{account}"
+
+
 def key_hint(key: str) -> str:
     """How a key is shown anywhere: its last four characters, never more."""
     key = key.strip()
@@ -125,6 +136,11 @@ class AccountReport:
         self.findings.append(finding)
         return finding
 
+    @property
+    def label(self) -> str:
+        """The account as the bot's log names it: `MASTER` or `USER:<user_id>`."""
+        return account_label(self.account)
+
     def has(self, *statuses: Status) -> bool:
         return any(f.status in statuses for f in self.findings)
 
@@ -139,6 +155,7 @@ class AccountReport:
     def to_json(self) -> dict[str, Any]:
         return {
             "account": self.account,
+            "label": self.label,
             "key_variable": self.key_variable,
             "secret_variable": self.secret_variable,
             "key_hint": self.key_hint,
@@ -167,10 +184,21 @@ class CheckReport:
 
     @property
     def exit_code(self) -> int:
-        codes = [a.exit_code for a in self.accounts]
+        """The worst account's: problems to fix (1) win over a check that could not run (2).
+
+        "All well" (0) only when every account checked is well; nothing checked is 2.
+        """
+        codes = {a.exit_code for a in self.accounts}
         if any(f.status == "error" for f in self.findings):
-            codes.append(EXIT_COULD_NOT_RUN)
-        return max(codes, default=EXIT_COULD_NOT_RUN)
+            codes.add(EXIT_COULD_NOT_RUN)
+        if any(f.status == "fail" for f in self.findings):
+            codes.add(EXIT_PROBLEMS)
+        if not self.accounts:
+            codes.add(EXIT_COULD_NOT_RUN)
+        for code in (EXIT_PROBLEMS, EXIT_COULD_NOT_RUN):
+            if code in codes:
+                return code
+        return EXIT_OK
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -21,13 +21,6 @@ from itertools import combinations
 
 from kraken_doctor.catalog import Catalog, Needs
 
-#: the only state-changing endpoints a probe may call, and what makes the call harmless
-SAFE_STATE_CHANGING = {
-    "AddOrder": ("validate", "true"),
-    "AddOrderBatch": ("validate", "true"),
-    "CancelOrder": ("txid", None),  # a made-up txid: there is nothing to cancel
-}
-
 
 class UnsafeProbe(ValueError):
     """A catalog probe that could change the account; the doctor refuses to run it."""
@@ -45,25 +38,16 @@ class ProbeSpec:
         return dict(self.params)
 
 
-def _safe(cat: Catalog, endpoint: str, params: dict[str, str]) -> bool:
-    ep = cat.endpoint(endpoint)
-    if not ep.changes_state:
-        return True
-    rule = SAFE_STATE_CHANGING.get(endpoint)
-    if rule is None:
-        return False
-    name, value = rule
-    return name in params and (value is None or params[name] == value)
-
-
 def probe_specs(cat: Catalog) -> list[ProbeSpec]:
     """The catalog's probes with their rules and costs, refusing any that could change state."""
     specs = []
     for i, pr in enumerate(cat.probes):
-        if not _safe(cat, pr.endpoint, pr.params):
+        unsafe = cat.unsafe_call(pr.endpoint, pr.params)
+        if unsafe:
             raise UnsafeProbe(
-                f"catalog probes[{i}] ({pr.endpoint}) could change the account; the doctor only "
-                "calls AddOrder/AddOrderBatch with validate=true and CancelOrder on a made-up txid"
+                f"catalog probes[{i}] ({pr.endpoint}) could change the account ({unsafe}); the "
+                "doctor only calls AddOrder/AddOrderBatch with validate=true and CancelOrder on "
+                "a made-up txid"
             )
         ep = cat.endpoint(pr.endpoint)
         specs.append(ProbeSpec(pr.endpoint, tuple(sorted(pr.params.items())), ep.needs, ep.cost))

@@ -47,6 +47,9 @@ def transport_finding(ans: Answer, api_url: str, api_url_var: str) -> Finding:
         "html-page": f"Something other than Kraken's API answered; check {api_url_var}.",
         "not-kraken": f"The server at {api_url} is not Kraken's API; check {api_url_var}.",
         "bad-url": f"Set {api_url_var} to a URL like {cat.env_vars.default_api_url}, or unset it.",
+        "redirect": f"Kraken's API never redirects: set {api_url_var} to Kraken's own address "
+        f"({cat.env_vars.default_api_url}) or the server you mean, or unset it.",
+        "too-large": f"The server at {api_url} is not Kraken's API; check {api_url_var}.",
     }
     return Finding(
         "reachability",
@@ -55,7 +58,9 @@ def transport_finding(ans: Answer, api_url: str, api_url_var: str) -> Finding:
         f"{ans.method} at {api_url}: {f.detail}.",
         fixes.get(f.kind, "Check the network and try again."),
         url(cat, UNAVAILABLE),
-        api_url_var if f.kind in ("dns", "refused", "bad-url", "not-kraken") else None,
+        api_url_var
+        if f.kind in ("dns", "refused", "bad-url", "not-kraken", "redirect", "too-large")
+        else None,
     )
 
 

@@ -13,11 +13,14 @@ import textwrap
 from collections.abc import Mapping
 from typing import IO, Any
 
+from kraken_doctor.doctor.client import harmless
 from kraken_doctor.doctor.model import (
     EXIT_COULD_NOT_RUN,
     EXIT_OK,
+    MASTER,
     STEPS,
     AccountReport,
+    ChecklistItem,
     CheckReport,
     Finding,
 )
@@ -65,6 +68,7 @@ class _Paint:
 
 
 def _wrap(text: str, indent: int) -> list[str]:
+    text = harmless(text, len(text))  # a server's words never reach the terminal raw
     pad = " " * indent
     return textwrap.wrap(
         text, WIDTH, initial_indent=pad, subsequent_indent=pad, break_on_hyphens=False
@@ -83,25 +87,29 @@ def _finding_lines(f: Finding, paint: _Paint) -> list[str]:
     return lines
 
 
+def _box(item: ChecklistItem) -> str:
+    old = f' (formerly "{item.old_labels[0]}")' if item.old_labels else ""
+    return f"{item.group} > {item.label}{old}"
+
+
 def _account_lines(rep: AccountReport, paint: _Paint) -> list[str]:
     key = f"key {rep.key_hint}" if rep.key_hint else "no key"
     where = f", {rep.key_variable}" if rep.key_variable else ""
     src = f" from {rep.source}" if rep.source else ""
-    lines = [paint(f"Account {rep.account} ({key}{where}{src})", "1")]
+    lines = [paint(f"Account {rep.label} ({key}{where}{src})", "1")]
     order = {s: i for i, s in enumerate(STEPS)}
     for f in sorted(rep.findings, key=lambda f: order[f.step]):
         lines += _finding_lines(f, paint)
     if rep.checklist:
         changes = any(i.action != "check" for i in rep.checklist)
         verb = "change" if changes else "look at"
-        lines += [
-            "",
-            f"  What to {verb} on kraken.com (Settings, then API, then Edit on this key):",
-        ]
+        where = "kraken.com (Settings, then API, then Edit on this key)"
+        if rep.account != MASTER:
+            where += f", signed in to {rep.account}'s own Kraken account"
+        lines += ["", *_wrap(f"What to {verb} on {where}:", 2)]
         for item in rep.checklist:
             tag, code = _ACTIONS[item.action]
-            old = f' (formerly "{item.old_labels[0]}")' if item.old_labels else ""
-            lines.append(f"    {paint(tag, code)}  {item.group} > {item.label}{old}")
+            lines.append(f"    {paint(tag, code)}  {_box(item)}")
             if item.action == "check":
                 lines += _wrap(item.reason, 16)
         if changes:
@@ -122,8 +130,37 @@ def _account_lines(rep: AccountReport, paint: _Paint) -> list[str]:
     return lines
 
 
+def account_summary(rep: AccountReport) -> str:
+    """One line for one account: its verdict, then the boxes to change or the first problem."""
+    verdict = RESULT.get(rep.exit_code, RESULT[1])
+    parts = []
+    for action, verb in (("tick", "tick"), ("untick", "untick"), ("check", "look at")):
+        boxes = [_box(i) for i in rep.checklist if i.action == action]
+        if boxes:
+            parts.append(f"{verb} {'; '.join(boxes)}")
+    if not parts and rep.exit_code != EXIT_OK:
+        worst = "fail" if rep.has("fail") else "error"
+        first = next(f for f in rep.findings if f.status == worst)
+        parts.append(first.message if len(first.message) <= 90 else first.code)
+    return f"{verdict}: {', '.join(parts)}" if parts else verdict
+
+
+def _summary_lines(report: CheckReport, paint: _Paint) -> list[str]:
+    if not report.accounts:
+        return []
+    width = max(len(r.label) for r in report.accounts)
+    lines = ["Every account:"]
+    for rep in report.accounts:
+        colour = "32" if rep.exit_code == EXIT_OK else "1;31" if rep.exit_code == 1 else "35"
+        pad = width + 4
+        body = _wrap(account_summary(rep), pad)
+        lines.append(f"  {rep.label:<{width}}  {paint(body[0][pad:], colour)}")
+        lines += [" " * pad + paint(line[pad:], colour) for line in body[1:]]
+    return lines + [""]
+
+
 def render_text(report: CheckReport, color: bool = False) -> str:
-    """The human report: one block per account, then the overall result."""
+    """The human report: one block per account, one line per account, the overall result."""
     paint = _Paint(color)
     lines = [paint(f"Kraken Doctor: checking {report.api_url}", "1"), ""]
     for f in report.findings:
@@ -132,6 +169,7 @@ def render_text(report: CheckReport, color: bool = False) -> str:
         lines.append("")
     for rep in report.accounts:
         lines += _account_lines(rep, paint) + [""]
+    lines += _summary_lines(report, paint)
     code = report.exit_code
     word = RESULT.get(code, "problems found")
     colour = "32" if code == EXIT_OK else "1;31" if code == 1 else "35"
@@ -191,6 +229,7 @@ _ITEM = _obj(
 _ACCOUNT = _obj(
     {
         "account": {"type": "string"},
+        "label": {"type": "string"},
         "key_variable": _NSTR,
         "secret_variable": _NSTR,
         "key_hint": _NSTR,
