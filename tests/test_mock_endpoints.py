@@ -57,11 +57,21 @@ def test_get_api_key_info(kraken_mock):
     res = api.query_private("GetApiKeyInfo")
     info = res["result"]
     acc = kraken_mock.accounts["trader"]
-    assert info["name"] == "trader" and info["key"] == acc.key
+    # Kraken's documented names (docs page "Get API Key Info"), not `name`/`key`.
+    assert info["apiKeyName"] == "trader" and info["apiKey"] == acc.key
+    assert "name" not in info and "key" not in info
     assert info["permissions"] == bot_permissions()
     assert isinstance(info["nonceWindow"], int)
     assert info["nonce"] == str(acc.last_nonce)
     assert info["validUntil"] == "0" and info["ipAllowlist"] == []
+
+
+def test_get_api_key_info_last_used_is_null_until_the_key_is_used(kraken_mock, make_account):
+    api = client(kraken_mock, make_account(permissions=[]))
+    first = api.query_private("GetApiKeyInfo")["result"]
+    assert first["lastUsed"] is None
+    second = api.query_private("GetApiKeyInfo")["result"]
+    assert isinstance(second["lastUsed"], str) and second["lastUsed"].isdigit()
 
 
 def test_get_api_key_info_needs_no_permission(kraken_mock, make_account):

@@ -64,6 +64,8 @@ class KeyState:
     account: Account
     nonces: NonceTracker
     book: Book
+    #: when the key last passed authentication (GetApiKeyInfo's `lastUsed`); None: never
+    last_used: float | None = None
 
 
 class _Dropped(Exception):
@@ -276,6 +278,7 @@ class KrakenApp:
             self.lockouts.failed(api_key)
             raise KrakenError(error("INVALID_SIGNATURE"))
         self.lockouts.succeeded(api_key)
+        last_used, state.last_used = state.last_used, now
 
         # the IP allowlist (which error Kraken gives is not documented; see docs/mock.md)
         if account.ip_allowlist and not _allowed(request.remote_addr, account.ip_allowlist):
@@ -302,7 +305,7 @@ class KrakenApp:
                 raise KrakenError(error("CANCEL_ONLY"))
 
         # 7. the endpoint's own arguments
-        call = Call(method, body.params, now, self.faults, account, state.book)
+        call = Call(method, body.params, now, self.faults, account, state.book, last_used=last_used)
         try:
             result = PRIVATE[method](call)
         finally:

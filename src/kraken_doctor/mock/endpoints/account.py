@@ -16,11 +16,12 @@ from kraken_doctor.mock.endpoints.base import Call, fail, named_pairs, private
 def get_api_key_info(call: Call) -> dict[str, Any]:
     acc = call.account
     assert acc is not None
-    # Kraken's example shows numbers as strings, except nonceWindow (kraken-api.md 3.1).
+    # Kraken's field names and types (docs page "Get API Key Info"): numbers as strings,
+    # except nonceWindow; lastUsed is null when the key was never used before this call.
     digest = hashlib.sha256(acc.name.encode()).hexdigest().upper()
     return {
-        "name": acc.name,
-        "key": acc.key,
+        "apiKeyName": acc.name,
+        "apiKey": acc.key,
         "nonce": str(acc.last_nonce),
         "nonceWindow": acc.nonce_window,
         "permissions": list(acc.permissions),
@@ -31,7 +32,7 @@ def get_api_key_info(call: Call) -> dict[str, Any]:
         "createdTime": "1767225600",
         "modifiedTime": "1767225600",
         "ipAllowlist": list(acc.ip_allowlist),
-        "lastUsed": str(int(call.now)),
+        "lastUsed": None if call.last_used is None else str(int(call.last_used)),
     }
 
 

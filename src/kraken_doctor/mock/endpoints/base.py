@@ -32,6 +32,8 @@ class Call:
     account: Account | None = None
     book: Book | None = None
     changed: bool = False
+    #: when the key's previous authenticated call arrived (None: this is its first)
+    last_used: float | None = None
     #: set by a handler whose answer is not JSON (RetrieveExport): (content type, bytes)
     raw: tuple[str, bytes] | None = field(default=None)
 
