@@ -133,6 +133,27 @@ class Endpoint(_Strict):
     disputed: list[Disputed] = Field(default_factory=list)
 
 
+class OutOfScope(_Strict):
+    """Endpoints of Kraken's spec the catalog deliberately leaves out, and why.
+
+    `path` is the spec's path, or a pattern such as `/public/*` for a whole family.
+    """
+
+    path: Annotated[str, StringConstraints(pattern=r"^/(public|private)/\S+$")]
+    reason: Text
+
+
+class SpecSection(_Strict):
+    """Kraken's Spot REST OpenAPI spec: the source of every endpoint's `needs` it describes.
+
+    tools/spec_check.py holds the endpoint table against it; `out_of_scope` lists the spec's
+    endpoints the table leaves out, each with its reason, so none is dropped silently.
+    """
+
+    source: Text
+    out_of_scope: list[OutOfScope]
+
+
 class Probe(_Strict):
     endpoint: Text
     params: dict[str, str]
@@ -222,6 +243,7 @@ class Catalog(_Strict):
     permission_groups: list[PermissionGroup]
     permissions: list[Permission]
     endpoints: list[Endpoint]
+    spec: SpecSection
     probes: list[Probe]
     rate_tiers: list[RateTier]
     env_vars: EnvVars
