@@ -130,6 +130,8 @@ class Endpoint(_Strict):
     cost_uncertain: bool = False
     changes_state: bool
     note: Text | None = None
+    #: where Kraken's sources conflict or say nothing: both readings (the mock picks one)
+    uncertain: Text | None = None
     disputed: list[Disputed] = Field(default_factory=list)
 
 

@@ -163,7 +163,9 @@ class KrakenApp:
 
     # -- the pipeline -----------------------------------------------------------------------
     def _handle(self, request: Request, record: dict[str, Any]) -> tuple[Response, str]:
-        api_key = request.headers.get("API-Key", "")
+        # HTTP (RFC 9110 5.5): spaces and tabs around a header's value are not part of it.
+        # Whether Kraken trims them is not documented (catalog: eapi-invalid-key, uncertain).
+        api_key = request.headers.get("API-Key", "").strip(" \t")
         matched = self._by_key.get(api_key)
         key_name = matched.account.name if matched else None
         record["key_name"] = key_name

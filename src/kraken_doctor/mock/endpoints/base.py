@@ -38,7 +38,7 @@ class Call:
     raw: tuple[str, bytes] | None = field(default=None)
 
     def text(self, name: str, required: bool = False) -> str | None:
-        """A parameter as text; a missing required one is `EGeneral:Invalid arguments:<name>`."""
+        """A parameter as text; a missing required one is `EGeneral:Invalid arguments`."""
         value = self.params.get(name)
         if value is None or value == "":
             if required:
