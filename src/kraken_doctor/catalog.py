@@ -316,8 +316,14 @@ def _entry_name(data: Any, loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def _format_validation(source: str, data: Any, exc: ValidationError) -> str:
-    lines = [f"{source}: the catalog is not valid:"]
+def _format_validation(
+    source: str, data: Any, exc: ValidationError, what: str = "the catalog"
+) -> str:
+    """One message for every pydantic error: `source`, then `entry, field 'x': what to fix`.
+
+    The mock's accounts file uses it too (`what`), so both files report errors one way.
+    """
+    lines = [f"{source}: {what} is not valid:"]
     for err in exc.errors():
         loc = tuple(err["loc"])
         # pydantic puts the failing field last; name the entry and the field separately.

@@ -15,6 +15,7 @@ import re
 import socket
 import threading
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,9 @@ from kraken_doctor.mock.nonces import NonceTracker, parse_nonce
 from kraken_doctor.mock.ratelimit import RateLimiter
 from kraken_doctor.mock.request import DRAIN_LIMIT, MAX_BODY, BadBody, parse_body
 from kraken_doctor.mock.signing import signature_bytes, verify
+
+#: The most tracebacks kept in `crashes` (the latest); `crash_count` counts them all.
+MAX_CRASHES = 100
 
 _PATH = re.compile(r"^/0/(public|private)/([A-Za-z]+(?:/[A-Za-z]+)?)$")
 _ORDER_CHANGES = {"AddOrder", "AddOrderBatch", "EditOrder", "AmendOrder"}
@@ -93,7 +97,8 @@ class KrakenApp:
         self.rate_limits = rate_limits
         self.missing_otp = missing_otp
         self.stopping = stopping
-        self.crashes: list[str] = []
+        self.crashes: deque[str] = deque(maxlen=MAX_CRASHES)
+        self.crash_count = 0
         self._lock = threading.Lock()
         self._by_name: dict[str, KeyState] = {}
         self._by_key: dict[str, KeyState] = {}
@@ -133,7 +138,8 @@ class KrakenApp:
             self._drop(environ)
             return []
         except Exception:  # a bug in the mock must never show a traceback to the client
-            self.crashes.append(traceback.format_exc())
+            self.crash_count += 1
+            self.crashes.append(traceback.format_exc(limit=20)[-20_000:])
             response, outcome = self._error(error("INTERNAL_ERROR")), error("INTERNAL_ERROR")
         self._audit(record, outcome)
         return response(environ, start_response)
@@ -248,6 +254,11 @@ class KrakenApp:
         except HTTPException:
             self._drain(request)
             raise KrakenError(error("BAD_REQUEST")) from None
+        if request.content_length is None and len(raw) >= MAX_BODY and self._more(request):
+            # A chunked body longer than MAX_BODY arrives cut at MAX_BODY: refuse it as too
+            # large (not as a bad signature). The server closes the connection after the
+            # answer, as the body was not read to its end.
+            raise KrakenError(error("BAD_REQUEST"))
         try:
             body = parse_body(raw, request.content_type)
         except BadBody:
@@ -316,6 +327,23 @@ class KrakenApp:
             content_type, data = call.raw
             return Response(data, content_type=content_type), "ok"
         return self._json({"error": [], "result": result}), "ok"
+
+    @staticmethod
+    def _more(request: Request) -> bool:
+        """Whether the (chunked) body goes on past what was read; reads at most DRAIN_LIMIT."""
+        stream = request.environ.get("wsgi.input")
+        if stream is None:
+            return False
+        seen = 0
+        try:
+            while seen < DRAIN_LIMIT:
+                chunk = stream.read(65536)
+                if not chunk:
+                    break
+                seen += len(chunk)
+        except OSError:
+            return True
+        return seen > 0
 
     @staticmethod
     def _drain(request: Request) -> None:
