@@ -128,3 +128,16 @@ def test_nonces_kept_inside_a_huge_window_are_bounded(monkeypatch):
     assert not tracker.accept(10, window)  # forgotten for space: refused, never reused
     assert tracker.accept(9995, window)  # inside the kept part of the window: once
     assert not tracker.accept(9995, window)
+
+
+def test_the_memory_benchmark_gets_kraken_style_answers():
+    from kraken_doctor.bench import mock_memory
+
+    result = mock_memory.run(30)
+    assert sum(result.answers.values()) == 30
+    assert set(result.answers) == {
+        "EAPI:Invalid key",
+        "EGeneral:Unknown method",
+        BAD_REQUEST,
+    }
+    assert result.rss_before_kib > 0 and result.peak_kib >= result.rss_after_kib
