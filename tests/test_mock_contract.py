@@ -106,6 +106,7 @@ class Bot:
 
     client: SpotClient
     srv: MockKraken
+    filled_txid: str = ""  # a market order the fixture filled: a closed order
 
     def call(self, name: str, params: dict[str, Any] | None = None) -> requests.Response:
         if name in PUBLIC:
@@ -140,7 +141,7 @@ def bot() -> Iterator[Bot]:
         filled = b.result(
             "AddOrder", {"pair": "XBTUSD", "type": "buy", "ordertype": "market", "volume": "0.01"}
         )
-        b.filled_txid = filled["txid"][0]  # type: ignore[attr-defined]
+        b.filled_txid = filled["txid"][0]
         yield b
     assert not srv.crashes, "the mock hit a bug:\n" + "\n".join(srv.crashes)
 
@@ -150,6 +151,24 @@ Params = Callable[[Bot], dict[str, Any]]
 
 def _export(b: Bot) -> str:
     return b.result("AddExport", {"report": "trades", "description": "contract"})["id"]
+
+
+def _with_open_order(params: dict[str, Any]) -> Params:
+    """`params`, called after placing an open order (so the answer lists one)."""
+
+    def call(b: Bot) -> dict[str, Any]:
+        b.open_order()
+        return params
+
+    return call
+
+
+def _with_export(params: dict[str, Any]) -> Params:
+    def call(b: Bot) -> dict[str, Any]:
+        _export(b)
+        return params
+
+    return call
 
 
 def _orders(*count: int) -> dict[str, Any]:
@@ -173,9 +192,9 @@ CALLS: dict[str, Params] = {
     "BalanceEx": lambda b: {},
     "CreditLines": lambda b: {},
     "TradeBalance": lambda b: {"asset": "ZUSD"},
-    "OpenOrders": lambda b: (b.open_order(), {"trades": True})[1],
+    "OpenOrders": _with_open_order({"trades": True}),
     "ClosedOrders": lambda b: {},
-    "QueryOrders": lambda b: {"txid": f"{b.open_order()},{b.filled_txid}"},  # type: ignore[attr-defined]
+    "QueryOrders": lambda b: {"txid": f"{b.open_order()},{b.filled_txid}"},
     "OrderAmends": lambda b: {"order_id": b.open_order()},
     "TradesHistory": lambda b: {},
     "QueryTrades": lambda b: {"txid": next(iter(b.result("TradesHistory")["trades"]))},
@@ -184,7 +203,7 @@ CALLS: dict[str, Params] = {
     "QueryLedgers": lambda b: {"id": next(iter(b.result("Ledgers")["ledger"]))},
     "TradeVolume": lambda b: {"pair": "XBTUSD"},
     "AddExport": lambda b: {"report": "ledgers", "description": "contract"},
-    "ExportStatus": lambda b: (_export(b), {"report": "trades"})[1],
+    "ExportStatus": _with_export({"report": "trades"}),
     "RetrieveExport": lambda b: {"id": _export(b)},
     "RemoveExport": lambda b: {"id": _export(b), "type": "delete"},
     "AddOrder": lambda b: {
@@ -198,7 +217,7 @@ CALLS: dict[str, Params] = {
     "EditOrder": lambda b: {"txid": b.open_order(), "pair": "XBTUSD", "volume": "11"},
     "AmendOrder": lambda b: {"txid": b.open_order(), "order_qty": "12"},
     "CancelOrder": lambda b: {"txid": b.open_order()},
-    "CancelAll": lambda b: (b.open_order(), {})[1],
+    "CancelAll": _with_open_order({}),
     "CancelAllOrdersAfter": lambda b: {"timeout": 60},
     "CancelOrderBatch": lambda b: {"orders": [b.open_order(), b.open_order()]},
     "GetWebSocketsToken": lambda b: {},
