@@ -102,6 +102,16 @@ def test_new_and_removed_endpoints_are_reported(spec):
     assert any(p.startswith("/market/Other is in the spec but neither") for p in problems)
 
 
+def test_get_api_key_info_joins_the_spec(spec):
+    changed = copy.deepcopy(spec)
+    changed["paths"]["/private/GetApiKeyInfo"] = {
+        "post": {"description": "**API Key Permissions Required:** None"}
+    }
+    assert check(CAT, changed) == [
+        "GetApiKeyInfo is now in the spec: remove it from spec.not_in_spec"
+    ]
+
+
 def test_a_qualified_rule_needs_a_note(spec):
     problems = check(_endpoint_with("QueryOrders", note=None), spec)
     assert problems == [

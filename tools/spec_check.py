@@ -8,8 +8,8 @@ terms (endpoint names, `any_of` / `all_of`, permission ids):
 
 - an endpoint whose `needs` differs from the spec's line;
 - a spec endpoint that is neither in the catalog nor in its `spec.out_of_scope` list;
-- a catalog endpoint the spec no longer has (GetApiKeyInfo, newer than the spec, is the
-  catalog's only such endpoint and says so in its note);
+- a catalog endpoint the spec does not have, unless `spec.not_in_spec` names the Kraken
+  document its rule comes from (GetApiKeyInfo, newer than the spec);
 - a `disputed` entry that does not name its own source, or that repeats the spec's rule.
 
 Maintainers run it against Kraken's latest spec with `make spec-check SPEC=<folder or URL>`;
@@ -250,17 +250,18 @@ def check(cat: Catalog, spec: dict[str, Any]) -> list[str]:
                     f"{name}.disputed[{j}] ({d.source}) says the same as the spec "
                     f"({rule_text(d.needs)}): no dispute, remove it"
                 )
+    elsewhere = {n.endpoint for n in cat.spec.not_in_spec}
     for ep in cat.endpoints:
-        if ep.name not in spec_names and not _newer_than_spec(ep.note):
+        if ep.name not in spec_names and ep.name not in elsewhere:
             problems.append(
-                f"{ep.name} is in the catalog but not in the spec: removed by Kraken? "
-                "(an endpoint newer than the spec says so in its note: 'Documented since')"
+                f"{ep.name} is in the catalog but not in the spec: removed by Kraken? (or list "
+                "it in spec.not_in_spec with the Kraken document its rule comes from)"
             )
+    for name in sorted(elsewhere & spec_names):
+        problems.append(f"{name} is now in the spec: remove it from spec.not_in_spec")
+    for name in sorted(elsewhere - {e.name for e in cat.endpoints}):
+        problems.append(f"spec.not_in_spec names {name}, which is not in endpoints")
     return problems
-
-
-def _newer_than_spec(note: str | None) -> bool:
-    return bool(note) and "Documented since" in (note or "")
 
 
 def summary(problems: list[str], cat: Catalog, spec: dict[str, Any]) -> str:
@@ -270,10 +271,11 @@ def summary(problems: list[str], cat: Catalog, spec: dict[str, Any]) -> str:
         return f"spec-check: DRIFT: {problems[0]}{more}"
     private = sum(1 for p in spec["paths"] if endpoint_name(p) is not None)
     public = len(spec["paths"]) - private
+    others = ", ".join(n.endpoint for n in cat.spec.not_in_spec) or "none"
     return (
         f"spec-check: no drift: the permissions of all {private} private endpoints of Kraken's "
-        f"spec match the catalog; {public} public endpoints are out of scope "
-        f"({len(cat.endpoints)} catalog endpoints)"
+        f"spec match the catalog; {public} public endpoints are out of scope; from other "
+        f"Kraken documents: {others}"
     )
 
 

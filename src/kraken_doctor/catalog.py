@@ -145,15 +145,24 @@ class OutOfScope(_Strict):
     reason: Text
 
 
+class NotInSpec(_Strict):
+    """A catalog endpoint Kraken's spec lacks, and the Kraken document its rule comes from."""
+
+    endpoint: Text
+    source: Text
+
+
 class SpecSection(_Strict):
     """Kraken's Spot REST OpenAPI spec: the source of every endpoint's `needs` it describes.
 
     tools/spec_check.py holds the endpoint table against it; `out_of_scope` lists the spec's
-    endpoints the table leaves out, each with its reason, so none is dropped silently.
+    endpoints the table leaves out, each with its reason, so none is dropped silently;
+    `not_in_spec` the table's endpoints the spec lacks, each with its own source.
     """
 
     source: Text
     out_of_scope: list[OutOfScope]
+    not_in_spec: list[NotInSpec] = Field(default_factory=list)
 
 
 class Probe(_Strict):
