@@ -150,7 +150,7 @@ def test_main_on_a_folder(capsys):
     [
         (
             spec_check.LIVE_SPEC,
-            "https://raw.githubusercontent.com/krakenfx/api-specs/feature/openapi-spec/"
+            "https://raw.githubusercontent.com/krakenfx/api-specs/refs/heads/feature/openapi-spec/"
             "spot-rest/openapi_v3.yaml",
         ),
         ("https://example.org/spot-rest/", "https://example.org/spot-rest/openapi_v3.yaml"),

@@ -76,7 +76,7 @@ def _raw_url(url: str) -> str:
         owner, repo, rest = m.groups()
         # The branch may hold a slash (feature/openapi-spec): the folder is the last part.
         branch, _, folder = rest.rpartition("/")
-        url = f"https://raw.githubusercontent.com/{owner}/{repo}/{branch}/{folder}"
+        url = f"https://raw.githubusercontent.com/{owner}/{repo}/refs/heads/{branch}/{folder}"
     return f"{url.rstrip('/')}/{ENTRY}"
 
 
