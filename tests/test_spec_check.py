@@ -8,6 +8,10 @@ skip.
 from __future__ import annotations
 
 import copy
+import functools
+import http.server
+import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -159,3 +163,23 @@ def test_main_on_a_folder(capsys):
 )
 def test_urls_point_at_the_entry_file(url, raw):
     assert spec_check._raw_url(url) == raw
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_folder_url_is_read_over_http(spec):
+    folder = Path(spec_check.spec_location())
+    handler = functools.partial(_Quiet, directory=str(folder.parent))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/{folder.name}"
+        try:
+            data, source = load_openapi(url)
+            assert source == f"{url}/openapi_v3.yaml" and data["paths"] == spec["paths"]
+            with pytest.raises(SpecMissing, match="HTTP 404"):
+                load_openapi(url + "-nope")
+        finally:
+            server.shutdown()
