@@ -4,6 +4,10 @@ The spec (OpenAPI 3.0) spreads its schemas over many files joined by relative `$
 marks optional nulls with `nullable: true`, which JSON Schema does not know. Each file is
 loaded on demand into a `referencing` registry (so `$ref`s resolve across files, relative to
 the file that holds them) with `nullable` rewritten as JSON Schema's `"null"` type.
+
+Objects are closed: where the spec lists an object's `properties` and says nothing of others,
+a field it does not list is an error, so the mock cannot answer a field Kraken does not
+document (as its GetApiKeyInfo once answered `name` and `key`).
 """
 
 from __future__ import annotations
@@ -42,6 +46,19 @@ def with_nulls(node: Any) -> Any:
 Patch = tuple[str, Callable[[Any], None]]
 
 
+def closed(node: Any) -> Any:
+    """A copy of a schema tree where objects with listed `properties` allow no others."""
+    if isinstance(node, list):
+        return [closed(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: closed(v) for k, v in node.items()}
+    open_ended = {"additionalProperties", "oneOf", "anyOf", "allOf", "$ref"} & set(out)
+    if isinstance(out.get("properties"), dict) and not open_ended:
+        out["additionalProperties"] = False
+    return out
+
+
 def _pointer(*parts: str) -> str:
     return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
 
@@ -61,7 +78,7 @@ class Spec:
         fix = self._patches.get(path.resolve())
         if fix is not None:
             fix(data)
-        return with_nulls(data)
+        return closed(with_nulls(data))
 
     def _retrieve(self, uri: str) -> Resource[Any]:
         contents = self._load(Path(unquote(urlparse(uri).path)))
