@@ -7,7 +7,7 @@ export NO_MKDOCS_2_WARNING := 1
 # mkdocs-redirects pulls in properdocs, which prints its own banner about MkDocs 2.
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: help install serve build test lint browser lock bench mutate clean
+.PHONY: help install serve build test lint browser lock bench mutate spec-check clean
 
 help:
 	@echo "make serve   set up, then serve the site on http://127.0.0.1:8000 with live reload"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench   set up, then print build, page-weight, Lighthouse and doctor figures"
 	@echo "make lock    re-pin every dependency in requirements.lock"
 	@echo "make mutate  mutation testing (mutmut) of the catalog, links, doctor and mock; slow"
+	@echo "make spec-check SPEC=<folder or URL of spot-rest>   catalog vs Kraken's spec"
 
 # uv installs the hashed lock in seconds; it is pinned and comes from the registry like the rest.
 UV_VERSION := 0.13.9
@@ -38,8 +39,8 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests snippets
-	$(BIN)/ruff format --check src tests snippets
+	$(BIN)/ruff check src tests snippets tools
+	$(BIN)/ruff format --check src tests snippets tools
 	@$(BIN)/lint-imports --no-cache > $(VENV)/lint-imports.log \
 	  && grep "^Contracts:" $(VENV)/lint-imports.log \
 	  || { cat $(VENV)/lint-imports.log; exit 1; }
@@ -71,6 +72,13 @@ $(BENCH_NPM): bench/package.json bench/package-lock.json
 
 bench: $(STAMP) browser $(BENCH_NPM)
 	CHROME_PATH=$(KD_CHROMIUM) $(BIN)/python -m kraken_doctor.bench
+
+# The catalog's endpoint rules against Kraken's Spot REST spec: a spot-rest folder or its URL
+# (default: $$KRAKEN_SPEC_DIR, else the pinned copy in ../shared). Exit 1 on drift; the first
+# line of output says what changed, in the catalog's terms.
+SPEC ?=
+spec-check: $(STAMP)
+	@$(BIN)/python tools/spec_check.py $(SPEC)
 
 # The lock holds every package of the docs and dev groups with hashes, and no index or path of
 # this machine, so pip and uv install it the same way anywhere.

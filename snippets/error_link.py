@@ -18,7 +18,7 @@ DOCS = "https://kraken-doctor.github.io/kraken-doctor/errors/"
 # Every error that has a page, in the site's order; after "|", other spellings seen in logs.
 ERRORS = {}
 for row in """
-EGeneral:Permission denied | General:Permission denied | EAPI:Invalid permission
+EGeneral:Permission denied | General:Permission denied
 EAPI:Invalid key
 EAPI:Invalid signature
 EAPI:Invalid nonce

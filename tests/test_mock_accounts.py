@@ -100,10 +100,13 @@ keys:
 @pytest.mark.parametrize(
     ("entry", "expected"),
     [
-        ('key: "K"\n    secret: "S=="\n    permissions: []', "keys[0], field 'name': missing"),
+        (
+            'key: "K"\n    secret: "S=="\n    permissions: []',
+            "keys[0], field 'name': Field required",
+        ),
         (
             'name: a\n    secret: "{s}"\n    permissions: []',
-            "keys[0] (name 'a'), field 'key': missing",
+            "keys[0] (name 'a'), field 'key': Field required",
         ),
         (
             'name: a\n    key: K\n    secret: "not base64!"\n    permissions: []',
@@ -115,7 +118,7 @@ keys:
         ),
         (
             'name: a\n    key: K\n    secret: "{s}"\n    permissions: query-funds',
-            "keys[0] (name 'a'), field 'permissions': must be a list",
+            "keys[0] (name 'a'), field 'permissions': Input should be a valid list",
         ),
         (
             'name: a\n    key: K\n    secret: "{s}"\n    permissions: []\n    tier: gold',
@@ -133,7 +136,18 @@ keys:
         ),
         (
             'name: a\n    key: K\n    secret: "{s}"\n    permissions: []\n    nonce_window: -1',
-            "keys[0] (name 'a'), field 'nonce_window': must be a whole number",
+            "keys[0] (name 'a'), field 'nonce_window': Input should be greater than or equal to 0",
+        ),
+        (
+            'name: a\n    key: K\n    secret: "{s}"\n    permissions: []\n'
+            "    nonce_window: 100000000000",
+            "keys[0] (name 'a'), field 'nonce_window': Input should be less than or equal to "
+            "10000000000",
+        ),
+        (
+            'name: a\n    key: K\n    secret: "{s}"\n    permissions: []\n'
+            "    last_nonce: 18446744073709551616",
+            "keys[0] (name 'a'), field 'last_nonce': Input should be less than or equal to",
         ),
         (
             'name: a\n    key: K\n    secret: "{s}"\n    permissions: []\n    colour: red',
@@ -213,3 +227,23 @@ def test_audit_log_never_holds_a_secret_or_key(kraken_mock, make_account):
     for otp in otps:
         assert otp not in dumped
     assert len(kraken_mock.audit) == 5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "keys:\n  - name: a\n    nonce_window: " + "9" * 5000 + "\n",
+        "keys: " + "[" * 3000 + "]" * 3000 + "\n",
+    ],
+)
+def test_hostile_files_get_a_message_not_a_traceback(text):
+    with pytest.raises(AccountsFileError, match="accounts.yml: "):
+        parse_accounts(text, "accounts.yml")
+
+
+def test_yaml_errors_do_not_echo_the_line():
+    # A .env passed as --accounts: the message must not repeat its secret.
+    secret = "GlsDKN4AgodngXpQ/DghMRclGNG52FxDQcc"
+    with pytest.raises(AccountsFileError) as info:
+        parse_accounts(f"keys: [\nKRAKEN_SECRET: {secret}: x\n", "accounts.yml")
+    assert "line" in str(info.value) and secret[:7] not in str(info.value)

@@ -134,3 +134,22 @@ def test_ctrl_c_stops_the_process_cleanly():
     assert proc.returncode == 0
     assert "stopped" in rest
     assert "Traceback" not in err
+
+
+def test_forbidden_permissions_are_flagged_in_the_banner(tmp_path):
+    acc = demo_accounts()[0]
+    path = tmp_path / "accounts.yml"
+    path.write_text(
+        f'keys:\n  - {{name: mine, key: "{acc.key}", secret: "{acc.secret}", '
+        "permissions: [query-funds, withdraw-funds, add-withdraw-address]}\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    args = parse("--port", "0", "--accounts", str(path))
+    assert args.func(args, out=out, err=io.StringIO(), wait=lambda srv: None) == 0
+    warnings = [line for line in out.getvalue().splitlines() if "Warning:" in line]
+    forbidden = {p.id for p in load_catalog().forbidden_permissions}
+    assert {w.split()[1] for w in warnings} == {"withdraw-funds", "add-withdraw-address"} & (
+        forbidden
+    )
+    assert any("Funds permissions - Withdraw" in w for w in warnings)

@@ -51,3 +51,14 @@ def test_lockout_numbers():
     assert words[policy.failures] in PAGE
     assert words[int(policy.window)] in PAGE
     assert words[int(policy.duration)] in PAGE
+
+
+def test_memory_bounds_are_the_codes():
+    from kraken_doctor.mock import app, audit, lockout, nonces, server
+    from kraken_doctor.mock.accounts import MAX_NONCE_WINDOW
+
+    line = PAGE.split("memory stays bounded", 1)[1].split("\n- ", 1)[0]
+    for n in (lockout.MAX_STATES, audit.MAX_RECORDS, nonces.MAX_RECENT, app.MAX_CRASHES):
+        assert f"{n:,}" in line
+    assert f"idle for {server.IDLE_TIMEOUT:g} seconds" in " ".join(line.split())
+    assert f"at most {MAX_NONCE_WINDOW:,}" in PAGE

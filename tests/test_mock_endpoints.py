@@ -57,11 +57,21 @@ def test_get_api_key_info(kraken_mock):
     res = api.query_private("GetApiKeyInfo")
     info = res["result"]
     acc = kraken_mock.accounts["trader"]
-    assert info["name"] == "trader" and info["key"] == acc.key
+    # Kraken's documented names (docs page "Get API Key Info"), not `name`/`key`.
+    assert info["apiKeyName"] == "trader" and info["apiKey"] == acc.key
+    assert "name" not in info and "key" not in info
     assert info["permissions"] == bot_permissions()
     assert isinstance(info["nonceWindow"], int)
     assert info["nonce"] == str(acc.last_nonce)
     assert info["validUntil"] == "0" and info["ipAllowlist"] == []
+
+
+def test_get_api_key_info_last_used_is_null_until_the_key_is_used(kraken_mock, make_account):
+    api = client(kraken_mock, make_account(permissions=[]))
+    first = api.query_private("GetApiKeyInfo")["result"]
+    assert first["lastUsed"] is None
+    second = api.query_private("GetApiKeyInfo")["result"]
+    assert isinstance(second["lastUsed"], str) and second["lastUsed"].isdigit()
 
 
 def test_get_api_key_info_needs_no_permission(kraken_mock, make_account):
@@ -198,7 +208,7 @@ def test_funding_and_export_endpoints(kraken_mock, make_account):
     assert api.query_private("ExportStatus", {"report": "trades"})["result"] == []
     assert api.query_private("Ledgers")["result"] == {"ledger": {}, "count": 0}
     assert api.query_private("ExportStatus", {"report": "x"})["error"] == [
-        "EGeneral:Invalid arguments:report"
+        "EGeneral:Invalid arguments"
     ]
     assert kraken_mock.state_changes() == []
 
@@ -241,9 +251,9 @@ def test_market_history(kraken_mock, method, params):
 @pytest.mark.parametrize(
     ("method", "params", "expected"),
     [
-        ("OHLC", {"pair": "XBTUSD", "interval": "7"}, "EGeneral:Invalid arguments:interval"),
-        ("Depth", {}, "EGeneral:Invalid arguments:pair"),
-        ("Depth", {"pair": "XBTUSD", "count": "0"}, "EGeneral:Invalid arguments:count"),
+        ("OHLC", {"pair": "XBTUSD", "interval": "7"}, "EGeneral:Invalid arguments"),
+        ("Depth", {}, "EGeneral:Invalid arguments"),
+        ("Depth", {"pair": "XBTUSD", "count": "0"}, "EGeneral:Invalid arguments"),
         ("Trades", {"pair": "NOPE"}, "EQuery:Unknown asset pair"),
     ],
 )
@@ -260,3 +270,35 @@ def test_volume_with_too_many_decimals_and_viqc(kraken_mock):
     assert api.query_private("AddOrder", {**base, "volume": "10.00000001"})["error"] == []
     viqc = api.query_private("AddOrder", {**base, "volume": "100", "oflags": "viqc"})
     assert viqc == {"error": [CAT.error("eapi-feature-disabled").string + ":viqc"]}
+
+
+@pytest.mark.parametrize("name", ["BTC/USD", "XBT/USD", "XBTUSD", "XXBTZUSD"])
+def test_pairs_by_the_specs_names(kraken_mock, name):
+    # Kraken's spec gives `BTC/USD,ETH/BTC` as AssetPairs' example input.
+    api = keyless(kraken_mock)
+    assert list(api.query_public("AssetPairs", {"pair": name})["result"]) == ["XXBTZUSD"]
+
+
+def test_trade_balance_is_valued_in_the_asked_asset(kraken_mock):
+    api = client(kraken_mock, "trader")
+    usd = api.query_private("TradeBalance")["result"]
+    xbt = api.query_private("TradeBalance", {"asset": "XBT"})["result"]
+    eur = api.query_private("TradeBalance", {"asset": "ZEUR"})["result"]
+    assert "ml" in usd and "uv" in usd
+    assert float(xbt["eb"]) == pytest.approx(float(usd["eb"]) / 87500, rel=1e-6)
+    assert float(eur["eb"]) == pytest.approx(float(usd["eb"]) * 81200 / 87500, rel=1e-3)
+    assert api.query_private("TradeBalance", {"asset": "NOPE"}) == {
+        "error": [CAT.error("equery-unknown-asset").string]
+    }
+
+
+def test_deposit_addresses_with_new_changes_state(kraken_mock, make_account):
+    # Kraken's spec: `new` "Whether or not to generate a new address".
+    assert CAT.endpoint("DepositAddresses").changes_state
+    api = client(kraken_mock, make_account(permissions=["query-funds", "add-funds"]))
+    ask = {"asset": "XBT", "method": "Bitcoin"}
+    before = len(kraken_mock.state_changes())
+    assert api.query_private("DepositAddresses", ask)["result"] == []
+    assert len(kraken_mock.state_changes()) == before
+    assert len(api.query_private("DepositAddresses", {**ask, "new": "true"})["result"]) == 1
+    assert len(kraken_mock.state_changes()) == before + 1

@@ -26,7 +26,7 @@ def test_withdrawals_never_leave(api, kraken_mock):
     info = api.query_private("WithdrawInfo", {"asset": "XBT", "key": "x", "amount": "0.1"})
     assert info == {"error": ["EFunding:Unknown withdraw key"]}
     assert api.query_private("Withdraw", {"asset": "XBT"}) == {
-        "error": ["EGeneral:Invalid arguments:key"]
+        "error": ["EGeneral:Invalid arguments"]
     }
     assert api.query_private("WithdrawStatus")["result"] == []
     assert api.query_private("WithdrawCancel", {"asset": "XBT", "refid": "FTQcuak-V6Za8"}) == {
@@ -92,7 +92,7 @@ def test_earn(api):
         "pending": False
     }
     assert api.query_private("Earn/Allocate", {"strategy_id": "S", "amount": "1"}) == {
-        "error": ["EGeneral:Invalid arguments:Invalid strategy ID"]
+        "error": ["EGeneral:Invalid arguments"]
     }
 
 

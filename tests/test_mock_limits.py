@@ -137,3 +137,15 @@ def test_lockout_outcome_is_audited(srv):
     for _ in range(6):
         api.query_private("Balance")
     assert [r.outcome for r in srv.audit][-2:] == [INVALID_KEY, LOCKOUT]
+
+
+@pytest.mark.parametrize(
+    "method", ["AddOrderBatch", "EditOrder", "AmendOrder", "CancelAll", "CancelAllOrdersAfter"]
+)
+def test_other_order_calls_are_counted(srv, method):
+    # Kraken: "All other API calls increase this counter by 1 (except AddOrder, CancelOrder)".
+    assert CAT.endpoint(method).cost == 1
+    api = client(srv, "trader")
+    for _ in range(CAT.tier("starter").max_counter):
+        api.query_private("Balance")
+    assert api.query_private(method) == {"error": [RATE_LIMIT]}

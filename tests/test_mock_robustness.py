@@ -79,7 +79,7 @@ def srv():
 def _check(res: requests.Response, srv: MockKraken) -> None:
     assert "Traceback" not in res.text and 'File "' not in res.text
     assert not srv.crashes, srv.crashes[-1]
-    if res.headers.get("Content-Type", "").startswith("application/zip"):
+    if res.headers.get("Content-Type", "").startswith("application/octet-stream"):
         return
     assert res.status_code == 200
     body = res.json()

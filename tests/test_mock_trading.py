@@ -23,7 +23,8 @@ def place(api, **extra) -> str:
 
 
 def test_query_orders_needs_txid_and_knows_unknown_ids(api):
-    assert api.query_private("QueryOrders") == {"error": ["EGeneral:Invalid arguments:txid"]}
+    # Kraken's support article's own example of the plain string: QueryOrders without txid.
+    assert api.query_private("QueryOrders") == {"error": ["EGeneral:Invalid arguments"]}
     res = api.query_private("QueryOrders", {"txid": "OAAAAA-AAAAA-AAAAAA"})
     assert res == {"error": [CAT.error("eorder-invalid-order").string]}
 
@@ -42,7 +43,7 @@ def test_trades_and_ledgers_by_id(api):
     assert tid in api.query_private("QueryTrades", {"txid": tid})["result"]
     bad = api.query_private("QueryTrades", {"txid": "TNOPE0-AAAAA-AAAAAA"})
     assert bad == {"error": [CAT.error("eorder-invalid-order").string]}
-    assert api.query_private("QueryTrades") == {"error": ["EGeneral:Invalid arguments:txid"]}
+    assert api.query_private("QueryTrades") == {"error": ["EGeneral:Invalid arguments"]}
 
 
 def test_ledgers_after_a_fill(kraken_mock, make_account):
@@ -58,7 +59,7 @@ def test_ledgers_after_a_fill(kraken_mock, make_account):
     lid = next(iter(ledger["ledger"]))
     assert list(api.query_private("QueryLedgers", {"id": lid})["result"]) == [lid]
     assert api.query_private("QueryLedgers", {"id": "LNOPE"})["error"] == [
-        "EGeneral:Invalid arguments:id"
+        "EGeneral:Invalid arguments"
     ]
 
 
@@ -91,7 +92,12 @@ def test_amend_order_keeps_the_txid(api):
     assert api.query_private("AmendOrder", {"txid": "ONOPE0-AAAAA-AAAAAA"}) == {
         "error": [UNKNOWN_ORDER]
     }
-    assert api.query_private("OrderAmends", {"order_id": txid})["result"]["count"] == 0
+    # The history holds the original order and the amend; count includes the original.
+    history = api.query_private("OrderAmends", {"order_id": txid})["result"]
+    assert history["count"] == 2
+    assert [a["amend_type"] for a in history["amends"]] == ["original", "user"]
+    assert history["amends"][1]["amend_id"] == res["result"]["amend_id"]
+    assert history["amends"][1]["limit_price"] == "12.0"
 
 
 def test_batch_places_each_order(api):
@@ -104,7 +110,10 @@ def test_batch_places_each_order(api):
     assert len(api.query_private("OpenOrders")["result"]["open"]) == 1
 
 
-@pytest.mark.parametrize("orders", ["", "not json", "[]", '[{"ordertype":"limit"}]'])
+ONE_ORDER = '[{"ordertype":"limit","type":"buy","price":"10","volume":"10"}]'
+
+
+@pytest.mark.parametrize("orders", ["", "not json", "[]", '[{"ordertype":"limit"}]', ONE_ORDER])
 def test_batch_with_bad_orders(api, orders):
     res = api.query_private("AddOrderBatch", {"pair": "XBTUSD", "orders": orders, "validate": 1})
     assert res["error"] and res["error"][0].startswith("EGeneral:Invalid arguments")
@@ -125,13 +134,11 @@ def test_cancel_all_orders_after(api):
     assert (
         api.query_private("CancelAllOrdersAfter", {"timeout": "0"})["result"]["triggerTime"] == "0"
     )
-    assert api.query_private("CancelAllOrdersAfter") == {
-        "error": ["EGeneral:Invalid arguments:timeout"]
-    }
+    assert api.query_private("CancelAllOrdersAfter") == {"error": ["EGeneral:Invalid arguments"]}
 
 
 def test_cancel_needs_a_txid(api):
-    assert api.query_private("CancelOrder") == {"error": ["EGeneral:Invalid arguments:txid"]}
+    assert api.query_private("CancelOrder") == {"error": ["EGeneral:Invalid arguments"]}
 
 
 def test_sell_needs_the_base_asset(kraken_mock):
@@ -145,3 +152,43 @@ def test_sell_needs_the_base_asset(kraken_mock):
     }
     assert bob.query_private("AddOrder", sell)["error"] == []
     assert bob.query_private("AddOrder", sell) == {"error": ["EOrder:Insufficient funds"]}
+
+
+def _filled(api) -> str:
+    market = {"pair": "XBTUSD", "type": "buy", "ordertype": "market", "volume": "0.001"}
+    res = api.query_private("AddOrder", market)
+    assert res["error"] == [], res
+    return res["result"]["txid"][0]
+
+
+@pytest.mark.parametrize("method", ["QueryOrders", "OrderAmends"])
+def test_reading_an_order_needs_the_permission_for_its_status(kraken_mock, make_account, method):
+    # Kraken's spec: open or closed orders permission, "depending on status of order".
+    acc = make_account(
+        permissions=["modify-trades", "query-open-trades"], balances={"ZUSD": "1000"}
+    )
+    api = client(kraken_mock, acc)
+    key = "txid" if method == "QueryOrders" else "order_id"
+    resting, filled = place(api), _filled(api)
+    assert api.query_private(method, {key: resting})["error"] == []
+    denied = CAT.error("egeneral-permission-denied").string
+    assert api.query_private(method, {key: filled}) == {"error": [denied]}
+    closed_only = client(
+        kraken_mock, make_account(permissions=["query-closed-trades"], name="closed-only")
+    )
+    kraken_mock.app.state("closed-only").book.orders.update(
+        kraken_mock.app.state(acc.name).book.orders
+    )
+    assert closed_only.query_private(method, {key: filled})["error"] == []
+    assert closed_only.query_private(method, {key: resting}) == {"error": [denied]}
+
+
+def test_ledger_fees_are_in_their_own_field(kraken_mock, make_account):
+    # Kraken's spec example: "amount": "-24.5000", "fee": "0.0490" for a trade entry.
+    acc = make_account(permissions=["modify-trades", "query-ledger"], balances={"ZUSD": "500"})
+    api = client(kraken_mock, acc)
+    _filled(api)
+    entries = api.query_private("Ledgers")["result"]["ledger"].values()
+    usd = next(e for e in entries if e["asset"] == "ZUSD")
+    assert usd["amount"] == "-87.5000" and usd["fee"] == "0.3500"
+    assert usd["balance"] == "412.1500"  # 500 - 87.50 - 0.35

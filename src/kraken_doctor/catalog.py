@@ -143,7 +143,39 @@ class Endpoint(_Strict):
     cost_uncertain: bool = False
     changes_state: bool
     note: Text | None = None
+    #: where Kraken's sources conflict or say nothing: both readings (the mock picks one)
+    uncertain: Text | None = None
     disputed: list[Disputed] = Field(default_factory=list)
+
+
+class OutOfScope(_Strict):
+    """Endpoints of Kraken's spec the catalog deliberately leaves out, and why.
+
+    `path` is the spec's path, or a pattern such as `/public/*` for a whole family.
+    """
+
+    path: Annotated[str, StringConstraints(pattern=r"^/(public|private)/\S+$")]
+    reason: Text
+
+
+class NotInSpec(_Strict):
+    """A catalog endpoint Kraken's spec lacks, and the Kraken document its rule comes from."""
+
+    endpoint: Text
+    source: Text
+
+
+class SpecSection(_Strict):
+    """Kraken's Spot REST OpenAPI spec: the source of every endpoint's `needs` it describes.
+
+    tools/spec_check.py holds the endpoint table against it; `out_of_scope` lists the spec's
+    endpoints the table leaves out, each with its reason, so none is dropped silently;
+    `not_in_spec` the table's endpoints the spec lacks, each with its own source.
+    """
+
+    source: Text
+    out_of_scope: list[OutOfScope]
+    not_in_spec: list[NotInSpec] = Field(default_factory=list)
 
 
 class Probe(_Strict):
@@ -235,6 +267,7 @@ class Catalog(_Strict):
     permission_groups: list[PermissionGroup]
     permissions: list[Permission]
     endpoints: list[Endpoint]
+    spec: SpecSection
     probes: list[Probe]
     rate_tiers: list[RateTier]
     env_vars: EnvVars
@@ -334,8 +367,14 @@ def _entry_name(data: Any, loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def _format_validation(source: str, data: Any, exc: ValidationError) -> str:
-    lines = [f"{source}: the catalog is not valid:"]
+def _format_validation(
+    source: str, data: Any, exc: ValidationError, what: str = "the catalog"
+) -> str:
+    """One message for every pydantic error: `source`, then `entry, field 'x': what to fix`.
+
+    The mock's accounts file uses it too (`what`), so both files report errors one way.
+    """
+    lines = [f"{source}: {what} is not valid:"]
     for err in exc.errors():
         loc = tuple(err["loc"])
         # pydantic puts the failing field last; name the entry and the field separately.

@@ -2,7 +2,8 @@
 
 Not a test: nothing here passes or fails on a number. In order: a cold strict build, what
 the guide page downloads in a real browser, Lighthouse on the guide (mobile, median of 5),
-the doctor's calls per demo scenario, and the whole test suite's duration.
+the doctor's calls per demo scenario, the mock's memory under 10,000 hostile requests, and the
+whole test suite's duration.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from kraken_doctor.bench import lighthouse, weight
 from kraken_doctor.bench.site import BuildError, build_site, project_dir, serve
 from kraken_doctor.links import find_error, page_path
 
-SECTIONS = ("build", "weight", "lighthouse", "doctor", "tests")
+SECTIONS = ("build", "weight", "lighthouse", "doctor", "mock", "tests")
 GUIDE = page_path(find_error("EGeneral:Permission denied"))
 
 
@@ -98,6 +99,15 @@ def bench_doctor() -> None:
     print(format_table(bench()), end="")
 
 
+def bench_mock() -> None:
+    from kraken_doctor.bench import mock_memory
+
+    section(
+        f"The mock under {mock_memory.REQUESTS:,} hostile requests (its own process, 127.0.0.1)"
+    )
+    print(mock_memory.report(), end="")
+
+
 def bench_tests(project: Path) -> None:
     section("The test suite (`pytest -n 2`, everything, browser tests included)")
     started = time.perf_counter()
@@ -136,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
                         bench_lighthouse(url, project, args.runs)
         if "doctor" in wanted:
             bench_doctor()
+        if "mock" in wanted:
+            bench_mock()
         if "tests" in wanted:
             bench_tests(project)
     except (BuildError, lighthouse.LighthouseMissing) as exc:

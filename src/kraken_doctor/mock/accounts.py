@@ -15,33 +15,31 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
-from kraken_doctor.catalog import load_catalog
+from kraken_doctor.catalog import _format_validation, load_catalog
+from kraken_doctor.mock.nonces import MAX_NONCE
 from kraken_doctor.mock.signing import SecretError, decode_secret
 
 DEMO_FILE = "demo_accounts.yml"
 #: Balances must stay below this (a mock account never needs more).
 MAX_AMOUNT = Decimal(10) ** 15
+#: The widest nonce window an account may have. Kraken recommends 10-15 seconds of nonces;
+#: this allows 100 seconds at python-kraken-sdk's resolution (10**8 nonces a second), and
+#: keeps a window from covering every nonce a client will ever send.
+MAX_NONCE_WINDOW = 10**10
 BOT = "bot"
-
-_FIELDS = (
-    "name",
-    "key",
-    "secret",
-    "permissions",
-    "without",
-    "balances",
-    "otp",
-    "tier",
-    "nonce_window",
-    "last_nonce",
-    "ip_allowlist",
-    "valid_until",
-    "about",
-)
 
 
 class AccountsFileError(ValueError):
@@ -95,49 +93,6 @@ class Account:
         return cls(name=name, key=key, secret=secret, permissions=list(permissions), **kw)
 
 
-def _problem(acc: Account) -> tuple[str, str] | None:
-    """The first invalid field of `acc` and what is wrong with it."""
-    cat = load_catalog()
-    if not isinstance(acc.name, str) or not acc.name.strip():
-        return "name", "must be a non-empty text"
-    if not isinstance(acc.key, str) or not acc.key or acc.key != acc.key.strip():
-        return "key", "must be a non-empty text without surrounding spaces"
-    if not isinstance(acc.secret, str) or not acc.secret:
-        return "secret", "must be the base64 private key"
-    try:
-        decode_secret(acc.secret)
-    except SecretError:
-        return "secret", "is not valid base64 (a Kraken private key ends in '=' or '==')"
-    if not isinstance(acc.permissions, list):
-        return "permissions", "must be a list of permission ids"
-    known = [p.id for p in cat.permissions]
-    for pid in acc.permissions:
-        if pid not in known:
-            return "permissions", f"unknown permission {pid!r}; known: {', '.join(known)}"
-    if not isinstance(acc.balances, dict):
-        return "balances", "must map asset codes to amounts, e.g. {ZUSD: '1250.00'}"
-    for asset, amount in acc.balances.items():
-        if not isinstance(asset, str) or not _is_amount(amount):
-            return "balances", (
-                f"{asset!r}: amount {amount!r} is not an amount like '1250.00' "
-                f"(a number below {MAX_AMOUNT:,})"
-            )
-    if acc.otp is not None and (not isinstance(acc.otp, str) or not acc.otp):
-        return "otp", "must be a text such as '123456' (quote it in YAML)"
-    tiers = [t.id for t in cat.rate_tiers]
-    if acc.tier not in tiers:
-        return "tier", f"unknown tier {acc.tier!r}; known: {', '.join(tiers)}"
-    for name in ("nonce_window", "last_nonce", "valid_until"):
-        value = getattr(acc, name)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            return name, "must be a whole number, 0 or more"
-    if not isinstance(acc.ip_allowlist, list) or not all(
-        isinstance(a, str) for a in acc.ip_allowlist
-    ):
-        return "ip_allowlist", "must be a list of addresses or CIDR ranges"
-    return None
-
-
 def _is_amount(value: Any) -> bool:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return False
@@ -149,50 +104,137 @@ def _is_amount(value: Any) -> bool:
     return amount.is_finite() and amount.copy_abs() < MAX_AMOUNT
 
 
-def _entry(i: int, raw: Any) -> str:
-    name = raw.get("name") if isinstance(raw, dict) else None
-    return f"keys[{i}] (name {name!r})" if isinstance(name, str) else f"keys[{i}]"
+Whole = Annotated[int, Strict()]
+Text = Annotated[str, Strict(), StringConstraints(min_length=1)]
 
 
-def _build(raw: dict[str, Any], where: str) -> Account:
-    unknown = [k for k in raw if k not in _FIELDS]
-    if unknown:
-        raise AccountsFileError(
-            f"{where}, field {unknown[0]!r}: unknown field (check its spelling); "
-            f"allowed: {', '.join(_FIELDS)}"
+class AccountEntry(BaseModel):
+    """One entry of an accounts file (and what an Account made in code must satisfy).
+
+    Validated the way the catalog is (pydantic; errors name the entry and the field).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Text
+    key: Text
+    secret: Text
+    permissions: list[str]
+    without: list[str] = Field(default_factory=list)
+    balances: dict[str, Any] = Field(default_factory=dict)
+    otp: Annotated[str, Strict(), StringConstraints(min_length=1)] | Whole | None = None
+    tier: str = "starter"
+    nonce_window: Whole = Field(0, ge=0, le=MAX_NONCE_WINDOW)
+    last_nonce: Whole = Field(0, ge=0, le=MAX_NONCE)
+    ip_allowlist: list[Annotated[str, Strict()]] = Field(default_factory=list)
+    valid_until: Whole = Field(0, ge=0, le=MAX_NONCE)
+    about: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must be a non-empty text")
+        return value
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        if value != value.strip():
+            raise ValueError("must be a non-empty text without surrounding spaces")
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def _secret(cls, value: str) -> str:
+        try:
+            decode_secret(value)
+        except SecretError:
+            raise ValueError(
+                "is not valid base64 (a Kraken private key ends in '=' or '==')"
+            ) from None
+        return value
+
+    @field_validator("permissions", "without")
+    @classmethod
+    def _permission_ids(cls, value: list[str]) -> list[str]:
+        known = [p.id for p in load_catalog().permissions]
+        for pid in value:
+            if pid not in known and pid != BOT:
+                raise ValueError(f"unknown permission {pid!r}; known: {', '.join(known)}")
+        return value
+
+    @field_validator("balances")
+    @classmethod
+    def _balances(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for asset, amount in value.items():
+            if not _is_amount(amount):
+                raise ValueError(
+                    f"{asset!r}: amount {amount!r} is not an amount like '1250.00' "
+                    f"(a number below {MAX_AMOUNT:,})"
+                )
+        return value
+
+    @field_validator("tier")
+    @classmethod
+    def _tier(cls, value: str) -> str:
+        tiers = [t.id for t in load_catalog().rate_tiers]
+        if value not in tiers:
+            raise ValueError(f"unknown tier {value!r}; known: {', '.join(tiers)}")
+        return value
+
+    def account(self) -> Account:
+        """The Account: `bot` expanded to the bot's permissions, `without` removed."""
+        expanded: list[str] = []
+        for pid in self.permissions:
+            for p in bot_permissions() if pid == BOT else [pid]:
+                if p not in expanded:
+                    expanded.append(p)
+        return Account(
+            name=self.name,
+            key=self.key,
+            secret=self.secret,
+            permissions=[p for p in expanded if p not in self.without],
+            balances={a: str(v) for a, v in self.balances.items()},
+            otp=None if self.otp is None else str(self.otp),
+            tier=self.tier,
+            nonce_window=self.nonce_window,
+            last_nonce=self.last_nonce,
+            ip_allowlist=list(self.ip_allowlist),
+            valid_until=self.valid_until,
+            about=self.about,
         )
-    for required in ("name", "key", "secret", "permissions"):
-        if raw.get(required) in (None, ""):
-            raise AccountsFileError(f"{where}, field {required!r}: missing")
-    perms = raw["permissions"]
-    if not isinstance(perms, list):
-        raise AccountsFileError(f"{where}, field 'permissions': must be a list")
-    expanded: list[str] = []
-    for pid in perms:
-        for p in bot_permissions() if pid == BOT else [pid]:
-            if p not in expanded:
-                expanded.append(p)
-    without = raw.get("without") or []
-    if not isinstance(without, list):
-        raise AccountsFileError(f"{where}, field 'without': must be a list of permission ids")
-    known = {p.id for p in load_catalog().permissions}
-    for pid in without:
-        if pid not in known:
-            raise AccountsFileError(f"{where}, field 'without': unknown permission {pid!r}")
-    kwargs = {k: v for k, v in raw.items() if k not in ("permissions", "without")}
-    if isinstance(kwargs.get("balances"), dict):
-        kwargs["balances"] = {str(a): str(v) for a, v in kwargs["balances"].items()}
-    if isinstance(kwargs.get("otp"), int) and not isinstance(kwargs.get("otp"), bool):
-        kwargs["otp"] = str(kwargs["otp"])
-    for text_field in ("key", "secret", "name"):
-        if not isinstance(kwargs.get(text_field), str):
-            raise AccountsFileError(f"{where}, field {text_field!r}: must be a text (quote it)")
+
+
+class AccountsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    keys: list[AccountEntry] = Field(min_length=1)
+
+
+_FIELDS = tuple(AccountEntry.model_fields)
+
+
+def _problem(acc: Account) -> tuple[str, str] | None:
+    """The first invalid field of an Account made in code, and what is wrong with it."""
+    data = {f: getattr(acc, f) for f in _FIELDS if f != "without"}
     try:
-        return Account(permissions=[p for p in expanded if p not in without], **kwargs)
-    except AccountsFileError as exc:
-        # Re-word "account 'x', field ..." with the file position.
-        detail = str(exc).split(", field ", 1)[1]
-        raise AccountsFileError(f"{where}, field {detail}") from None
+        AccountEntry.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err["loc"]
+        return str(loc[0]) if loc else "(account)", err["msg"].removeprefix("Value error, ")
+    if BOT in acc.permissions:
+        return "permissions", f"{BOT!r} stands for the bot's permissions only in a file"
+    return None
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """Where the YAML is broken, without echoing the line (it may hold a secret)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or "cannot be parsed"
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    return f"not valid YAML{where}: {problem}"
 
 
 def parse_accounts(text: str, source: str = "accounts file") -> list[Account]:
@@ -200,30 +242,45 @@ def parse_accounts(text: str, source: str = "accounts file") -> list[Account]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise AccountsFileError(f"{source}: not valid YAML: {exc}") from None
+        raise AccountsFileError(f"{source}: {_yaml_problem(exc)}") from None
+    except (RecursionError, ValueError):
+        # nesting deeper than the parser goes, or an integer of thousands of digits
+        raise AccountsFileError(
+            f"{source}: not valid YAML: nested too deep, or a number too long"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
         raise AccountsFileError(f"{source}: expected a top-level 'keys:' list of accounts")
+    if not data["keys"]:
+        raise AccountsFileError(f"{source}: 'keys' is empty; add at least one account")
+    for i, raw in enumerate(data["keys"]):
+        if not isinstance(raw, dict):
+            raise AccountsFileError(
+                f"{source}: keys[{i}]: expected a mapping with name, key, secret, ..."
+            )
+    try:
+        parsed = AccountsFile.model_validate(data)
+    except ValidationError as exc:
+        raise AccountsFileError(
+            _format_validation(source, data, exc, what="the accounts file")
+        ) from None
+    except RecursionError:
+        raise AccountsFileError(f"{source}: the accounts file nests too deep") from None
     accounts: list[Account] = []
     seen_names: dict[str, int] = {}
     seen_keys: dict[str, int] = {}
-    for i, raw in enumerate(data["keys"]):
-        where = f"{source}: {_entry(i, raw)}"
-        if not isinstance(raw, dict):
-            raise AccountsFileError(f"{where}: expected a mapping with name, key, secret, ...")
-        acc = _build(raw, where)
-        if acc.name in seen_names:
+    for i, entry in enumerate(parsed.keys):
+        where = f"{source}: keys[{i}] (name {entry.name!r})"
+        if entry.name in seen_names:
             raise AccountsFileError(
-                f"{where}, field 'name': duplicate of keys[{seen_names[acc.name]}]"
+                f"{where}, field 'name': duplicate of keys[{seen_names[entry.name]}]"
             )
-        if acc.key in seen_keys:
+        if entry.key in seen_keys:
             raise AccountsFileError(
-                f"{where}, field 'key': the same key as keys[{seen_keys[acc.key]}]"
+                f"{where}, field 'key': the same key as keys[{seen_keys[entry.key]}]"
             )
-        seen_names[acc.name] = i
-        seen_keys[acc.key] = i
-        accounts.append(acc)
-    if not accounts:
-        raise AccountsFileError(f"{source}: 'keys' is empty; add at least one account")
+        seen_names[entry.name] = i
+        seen_keys[entry.key] = i
+        accounts.append(entry.account())
     return accounts
 
 

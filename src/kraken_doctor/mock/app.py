@@ -15,6 +15,7 @@ import re
 import socket
 import threading
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,9 @@ from kraken_doctor.mock.nonces import NonceTracker, parse_nonce
 from kraken_doctor.mock.ratelimit import RateLimiter
 from kraken_doctor.mock.request import DRAIN_LIMIT, MAX_BODY, BadBody, parse_body
 from kraken_doctor.mock.signing import signature_bytes, verify
+
+#: The most tracebacks kept in `crashes` (the latest); `crash_count` counts them all.
+MAX_CRASHES = 100
 
 _PATH = re.compile(r"^/0/(public|private)/([A-Za-z]+(?:/[A-Za-z]+)?)$")
 _ORDER_CHANGES = {"AddOrder", "AddOrderBatch", "EditOrder", "AmendOrder"}
@@ -64,6 +68,8 @@ class KeyState:
     account: Account
     nonces: NonceTracker
     book: Book
+    #: when the key last passed authentication (GetApiKeyInfo's `lastUsed`); None: never
+    last_used: float | None = None
 
 
 class _Dropped(Exception):
@@ -91,7 +97,8 @@ class KrakenApp:
         self.rate_limits = rate_limits
         self.missing_otp = missing_otp
         self.stopping = stopping
-        self.crashes: list[str] = []
+        self.crashes: deque[str] = deque(maxlen=MAX_CRASHES)
+        self.crash_count = 0
         self._lock = threading.Lock()
         self._by_name: dict[str, KeyState] = {}
         self._by_key: dict[str, KeyState] = {}
@@ -131,7 +138,8 @@ class KrakenApp:
             self._drop(environ)
             return []
         except Exception:  # a bug in the mock must never show a traceback to the client
-            self.crashes.append(traceback.format_exc())
+            self.crash_count += 1
+            self.crashes.append(traceback.format_exc(limit=20)[-20_000:])
             response, outcome = self._error(error("INTERNAL_ERROR")), error("INTERNAL_ERROR")
         self._audit(record, outcome)
         return response(environ, start_response)
@@ -161,7 +169,9 @@ class KrakenApp:
 
     # -- the pipeline -----------------------------------------------------------------------
     def _handle(self, request: Request, record: dict[str, Any]) -> tuple[Response, str]:
-        api_key = request.headers.get("API-Key", "")
+        # HTTP (RFC 9110 5.5): spaces and tabs around a header's value are not part of it.
+        # Whether Kraken trims them is not documented (catalog: eapi-invalid-key, uncertain).
+        api_key = request.headers.get("API-Key", "").strip(" \t")
         matched = self._by_key.get(api_key)
         key_name = matched.account.name if matched else None
         record["key_name"] = key_name
@@ -244,6 +254,11 @@ class KrakenApp:
         except HTTPException:
             self._drain(request)
             raise KrakenError(error("BAD_REQUEST")) from None
+        if request.content_length is None and len(raw) >= MAX_BODY and self._more(request):
+            # A chunked body longer than MAX_BODY arrives cut at MAX_BODY: refuse it as too
+            # large (not as a bad signature). The server closes the connection after the
+            # answer, as the body was not read to its end.
+            raise KrakenError(error("BAD_REQUEST"))
         try:
             body = parse_body(raw, request.content_type)
         except BadBody:
@@ -276,6 +291,7 @@ class KrakenApp:
             self.lockouts.failed(api_key)
             raise KrakenError(error("INVALID_SIGNATURE"))
         self.lockouts.succeeded(api_key)
+        last_used, state.last_used = state.last_used, now
 
         # the IP allowlist (which error Kraken gives is not documented; see docs/mock.md)
         if account.ip_allowlist and not _allowed(request.remote_addr, account.ip_allowlist):
@@ -302,7 +318,7 @@ class KrakenApp:
                 raise KrakenError(error("CANCEL_ONLY"))
 
         # 7. the endpoint's own arguments
-        call = Call(method, body.params, now, self.faults, account, state.book)
+        call = Call(method, body.params, now, self.faults, account, state.book, last_used=last_used)
         try:
             result = PRIVATE[method](call)
         finally:
@@ -311,6 +327,23 @@ class KrakenApp:
             content_type, data = call.raw
             return Response(data, content_type=content_type), "ok"
         return self._json({"error": [], "result": result}), "ok"
+
+    @staticmethod
+    def _more(request: Request) -> bool:
+        """Whether the (chunked) body goes on past what was read; reads at most DRAIN_LIMIT."""
+        stream = request.environ.get("wsgi.input")
+        if stream is None:
+            return False
+        seen = 0
+        try:
+            while seen < DRAIN_LIMIT:
+                chunk = stream.read(65536)
+                if not chunk:
+                    break
+                seen += len(chunk)
+        except OSError:
+            return True
+        return seen > 0
 
     @staticmethod
     def _drain(request: Request) -> None:

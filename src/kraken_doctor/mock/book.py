@@ -49,6 +49,8 @@ class Book:
         self.ledger: dict[str, dict[str, Any]] = {}
         self.exports: dict[str, dict[str, Any]] = {}
         self.deposit_addresses: dict[str, list[dict[str, Any]]] = {}
+        #: txid -> the order's amend history (OrderAmends), oldest first
+        self.amends: dict[str, list[dict[str, Any]]] = {}
 
     # -- balances ---------------------------------------------------------------------------
     def held(self, asset: str) -> Decimal:
@@ -67,8 +69,17 @@ class Book:
     def available(self, asset: str) -> Decimal:
         return self.balances.get(asset, Decimal(0)) - self.held(asset)
 
-    def _move(self, asset: str, amount: Decimal, kind: str, refid: str, now: float) -> None:
-        self.balances[asset] = self.balances.get(asset, Decimal(0)) + amount
+    def _move(
+        self,
+        asset: str,
+        amount: Decimal,
+        kind: str,
+        refid: str,
+        now: float,
+        fee: Decimal = Decimal(0),
+    ) -> None:
+        """Book `amount` and, in its own field as Kraken's ledger does, the `fee` paid."""
+        self.balances[asset] = self.balances.get(asset, Decimal(0)) + amount - fee
         lid = new_id("L")
         self.ledger[lid] = {
             "refid": refid,
@@ -78,7 +89,7 @@ class Book:
             "aclass": "currency",
             "asset": asset,
             "amount": fmt_asset(asset, amount),
-            "fee": fmt_asset(asset, Decimal(0)),
+            "fee": fmt_asset(asset, fee),
             "balance": fmt_asset(asset, self.balances[asset]),
         }
 
@@ -88,6 +99,7 @@ class Book:
         txid = new_id("O")
         order = dict(order, opentm=now, status="open")
         self.orders[txid] = order
+        self.record_amend(txid, "original", now)
         if order["descr"]["ordertype"] == "market":
             self._fill(txid, market.last_price(order["_pair"]), now)
         return txid
@@ -101,11 +113,11 @@ class Book:
         tid = new_id("T")
         side = o["descr"]["type"]
         if side == "buy":
-            self._move(p["quote"], -(cost + fee), "trade", tid, now)
+            self._move(p["quote"], -cost, "trade", tid, now, fee)
             self._move(p["base"], vol, "trade", tid, now)
         else:
             self._move(p["base"], -vol, "trade", tid, now)
-            self._move(p["quote"], cost - fee, "trade", tid, now)
+            self._move(p["quote"], cost, "trade", tid, now, fee)
         cdec = p["cost_decimals"]
         o.update(
             status="closed",
@@ -134,6 +146,25 @@ class Book:
             "trade_id": len(self.trades) + 1,
             "maker": False,
         }
+
+    def record_amend(self, txid: str, kind: str, now: float) -> str:
+        """Add the order's current values to its amend history (`original` or `user`)."""
+        o = self.orders[txid]
+        amend_id = new_id("T")
+        entry: dict[str, Any] = {
+            "amend_id": amend_id,
+            "amend_type": kind,
+            "order_qty": o["vol"],
+            "remaining_qty": fmt(Decimal(o["vol"]) - Decimal(o["vol_exec"]), LOT_PLACES),
+            "post_only": "post" in o["oflags"].split(","),
+            "timestamp": int(now * 1000),
+        }
+        if o["descr"]["price"] != "0":
+            entry["limit_price"] = o["descr"]["price"]
+        if kind == "user":
+            entry["reason"] = "User requested"
+        self.amends.setdefault(txid, []).append(entry)
+        return amend_id
 
     def find(self, ref: str) -> str | None:
         """The txid of an order by txid, userref or cl_ord_id, or None."""

@@ -71,7 +71,9 @@ def _is_loopback(host: str) -> bool:
 
 
 def _banner(srv: MockKraken, accounts: list[Account], demo: bool, out: TextIO) -> None:
-    env = load_catalog().env_vars
+    cat = load_catalog()
+    env = cat.env_vars
+    forbidden = {p.id: p for p in cat.forbidden_permissions}
     w = out.write
     w(f"Mock Kraken API listening on {srv.url}\n")
     w(f"Every key below works only against this mock, never against {env.default_api_url}.\n\n")
@@ -86,6 +88,9 @@ def _banner(srv: MockKraken, accounts: list[Account], demo: bool, out: TextIO) -
         else:
             w(f"    API key:     {last4(acc.key)} (the secret stays in your accounts file)\n")
         w(f"    Permissions: {slugs}\n")
+        for pid in (p for p in acc.permissions if p in forbidden):
+            label = f"{cat.group(forbidden[pid].group).label} - {forbidden[pid].label}"
+            w(f"    Warning:     {pid} ({label}) is on; no bot key should have it\n")
         if acc.otp is not None and demo:
             w(f"    2FA:         send otp={acc.otp} with every private call\n")
         w("\n")

@@ -49,6 +49,13 @@ def error(name: str) -> str:
     return _STRINGS[name]
 
 
+#: The fields Kraken is reported to name after `EGeneral:Invalid arguments:` (order fields
+#: only: npm-kraken-api #36, pykrakenapi #9, Kraken.Net #3). Kraken documents no such rule,
+#: and its support article shows the plain string for QueryOrders without txid.
+NAMED_FIELDS = frozenset({"volume", "ordertype", "type", "price", "volume minimum not met"})
+
+
 def invalid_arguments(field: str) -> str:
-    """`EGeneral:Invalid arguments:<field>`, the form Kraken uses to name the bad field."""
-    return f"{error('INVALID_ARGUMENTS')}:{field}"
+    """`EGeneral:Invalid arguments`, with `:<field>` only where Kraken is seen to add it."""
+    plain = error("INVALID_ARGUMENTS")
+    return f"{plain}:{field}" if field in NAMED_FIELDS else plain

@@ -65,10 +65,19 @@ def assets() -> dict[str, dict[str, Any]]:
     }
 
 
+#: Other names of an asset in pair names: Kraken's spec writes `BTC/USD` (AssetPairs' `pair`
+#: example, AddOrderBatch's example), beside Kraken's own `XBT/USD`.
+_PAIR_ALIASES = {"XBT": "BTC"}
+
+
 def pair_name(name: str) -> str | None:
-    """The pair's Kraken name for its name, altname or wsname (`XBT/USD` -> `XXBTZUSD`)."""
+    """The pair's Kraken name for its name, altname or wsname (`XBT/USD`, `BTC/USD` ->
+    `XXBTZUSD`)."""
     for code, row in _PAIRS.items():
-        if name in (code, row[0], _wsname(row[0], row[1], row[2])):
+        ws = _wsname(row[0], row[1], row[2])
+        base, _, quote = ws.partition("/")
+        alias = f"{_PAIR_ALIASES.get(base, base)}/{quote}"
+        if name in (code, row[0], ws, alias):
             return code
     return None
 

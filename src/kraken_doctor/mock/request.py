@@ -42,8 +42,10 @@ def parse_body(raw: bytes, content_type: str | None) -> Body:
     if is_json(content_type):
         try:
             data = json.loads(text) if text.strip() else {}
-        except ValueError:
-            raise BadBody("the body is not valid JSON") from None
+        except (ValueError, RecursionError):
+            # RecursionError: nesting deeper than Python's parser goes; ValueError includes
+            # integers of more than 4300 digits.
+            raise BadBody("the body is not valid JSON, or nests too deep") from None
         if not isinstance(data, dict):
             raise BadBody("a JSON body must be an object")
         nonce = data.get("nonce")

@@ -26,6 +26,9 @@ from kraken_doctor.mock.audit import AuditRecord
 from kraken_doctor.mock.faults import make_fault
 from kraken_doctor.mock.lockout import LockoutPolicy
 
+#: Seconds a connection may sit idle (between requests, or inside one) before it is closed.
+IDLE_TIMEOUT = 30.0
+
 
 class _QuietHandler(WSGIRequestHandler):
     """No request log lines (they would name paths to stderr on every call) and connection
@@ -38,6 +41,9 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
     def setup(self) -> None:
+        # An idle connection (no request, or a request that stops arriving) is closed after
+        # the server's idle timeout, so idle clients cannot hold threads and memory forever.
+        self.timeout = getattr(self.server, "kd_idle_timeout", None)
         super().setup()
         conns = getattr(self.server, "kd_connections", None)
         if conns is not None:
@@ -65,9 +71,11 @@ class MockKraken:
         lockout: LockoutPolicy | None = None,
         rate_limits: bool = True,
         missing_otp: str = "invalid-signature",
+        idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
         self.host = host
         self.port = port
+        self.idle_timeout = idle_timeout
         self._stopping = threading.Event()
         self.app = KrakenApp(
             demo_accounts() if accounts is None else list(accounts),
@@ -103,6 +111,7 @@ class MockKraken:
             )
         finally:
             sock.close()  # werkzeug holds its own duplicate of the descriptor
+        server.kd_idle_timeout = self.idle_timeout  # type: ignore[attr-defined]
         server.kd_connections = set()  # type: ignore[attr-defined]
         server.kd_lock = threading.Lock()  # type: ignore[attr-defined]
         self._server = server
@@ -170,7 +179,7 @@ class MockKraken:
         return self.app.audit.records()
 
     def state_changes(self) -> list[AuditRecord]:
-        return [r for r in self.audit if r.state_changed]
+        return self.app.audit.changes()
 
     @property
     def crashes(self) -> list[str]:

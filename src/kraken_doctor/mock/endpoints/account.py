@@ -16,11 +16,12 @@ from kraken_doctor.mock.endpoints.base import Call, fail, named_pairs, private
 def get_api_key_info(call: Call) -> dict[str, Any]:
     acc = call.account
     assert acc is not None
-    # Kraken's example shows numbers as strings, except nonceWindow (kraken-api.md 3.1).
+    # Kraken's field names and types (docs page "Get API Key Info"): numbers as strings,
+    # except nonceWindow; lastUsed is null when the key was never used before this call.
     digest = hashlib.sha256(acc.name.encode()).hexdigest().upper()
     return {
-        "name": acc.name,
-        "key": acc.key,
+        "apiKeyName": acc.name,
+        "apiKey": acc.key,
         "nonce": str(acc.last_nonce),
         "nonceWindow": acc.nonce_window,
         "permissions": list(acc.permissions),
@@ -31,7 +32,7 @@ def get_api_key_info(call: Call) -> dict[str, Any]:
         "createdTime": "1767225600",
         "modifiedTime": "1767225600",
         "ipAllowlist": list(acc.ip_allowlist),
-        "lastUsed": str(int(call.now)),
+        "lastUsed": None if call.last_used is None else str(int(call.last_used)),
     }
 
 
@@ -58,28 +59,47 @@ def credit_lines(call: Call) -> None:
     return None
 
 
-def _usd_value(asset: str, amount: Decimal) -> Decimal:
+def _usd_value(asset: str, amount: Decimal) -> Decimal | None:
+    """`amount` of `asset` in USD at the mock's prices; None when no pair prices it."""
     if asset == "ZUSD":
         return amount
     for name in market.pair_names():
         p = market.pair(name)
         if p["base"] == asset and p["quote"] == "ZUSD":
             return amount * market.last_price(name)
-    return Decimal(0)
+    for name in market.pair_names():  # a quote asset: through its pair's base (EUR via XBT)
+        p = market.pair(name)
+        if p["quote"] == asset and p["base"] != asset:
+            base_usd = _usd_value(p["base"], Decimal(1))
+            if base_usd is not None:
+                return amount * base_usd / market.last_price(name)
+    return None
 
 
 @private("TradeBalance")
 def trade_balance(call: Call) -> dict[str, str]:
+    """The account's value in the asking asset (`asset`, default ZUSD), as Kraken values it.
+
+    Totals are summed in USD at the mock's prices, then converted to the valuation asset
+    through its USD pair. The mock's accounts hold no margin positions, so margin, cost,
+    value and unrealised P&L are 0; `ml` (margin level) is in Kraken's schema and example,
+    and is reported as 0 with no margin used.
+    """
     assert call.book is not None
-    asset = call.text("asset") or "ZUSD"
-    if market.asset_code(asset) != "ZUSD":
-        # Only USD valuation is modelled; say so instead of inventing exchange rates.
-        if market.asset_code(asset) is None:
-            raise fail("UNKNOWN_ASSET")
+    asset = market.asset_code(call.text("asset") or "ZUSD")
+    if asset is None:
+        raise fail("UNKNOWN_ASSET")
+    rate = _usd_value(asset, Decimal(1))
+    if not rate:
+        raise fail("UNKNOWN_ASSET")  # no price to value the account in this asset
     with call.book.lock:
-        total = sum((_usd_value(a, v) for a, v in call.book.balances.items()), start=Decimal(0))
-    eb = fmt(total, 4)
-    zero = "0.0000"
+        usd = sum(
+            (_usd_value(a, v) or Decimal(0) for a, v in call.book.balances.items()),
+            start=Decimal(0),
+        )
+    places = market.asset_decimals(asset) or 4
+    eb = fmt(usd / rate, places)
+    zero = fmt(Decimal(0), places)
     return {
         "eb": eb,
         "tb": eb,
@@ -89,6 +109,7 @@ def trade_balance(call: Call) -> dict[str, str]:
         "v": zero,
         "e": eb,
         "mf": eb,
+        "ml": "0.00",
         "uv": zero,
     }
 

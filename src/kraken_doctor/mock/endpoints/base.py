@@ -32,11 +32,13 @@ class Call:
     account: Account | None = None
     book: Book | None = None
     changed: bool = False
+    #: when the key's previous authenticated call arrived (None: this is its first)
+    last_used: float | None = None
     #: set by a handler whose answer is not JSON (RetrieveExport): (content type, bytes)
     raw: tuple[str, bytes] | None = field(default=None)
 
     def text(self, name: str, required: bool = False) -> str | None:
-        """A parameter as text; a missing required one is `EGeneral:Invalid arguments:<name>`."""
+        """A parameter as text; a missing required one is `EGeneral:Invalid arguments`."""
         value = self.params.get(name)
         if value is None or value == "":
             if required:

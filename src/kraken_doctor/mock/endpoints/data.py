@@ -88,7 +88,8 @@ def retrieve_export(call: Call) -> None:
             else ("txid,ordertxid,pair,time,type,ordertype,price,cost,fee,vol\n")
         )
         zf.writestr(f"{export['report']}.csv", header)
-    call.raw = ("application/zip", buf.getvalue())
+    # The spec's media type for the report: application/octet-stream (a zip archive).
+    call.raw = ("application/octet-stream", buf.getvalue())
 
 
 @private("RemoveExport")

@@ -30,6 +30,16 @@ def closed_orders(call: Call) -> dict[str, Any]:
     return {"closed": closed, "count": len(closed)}
 
 
+def _may_read(call: Call, order: dict[str, Any]) -> None:
+    """QueryOrders and OrderAmends need the permission for the order's status (Kraken's spec:
+    "Query open orders & trades or Query closed orders & trades, depending on status of
+    order"); the app has already checked that the key holds one of the two."""
+    assert call.account is not None
+    needed = "query-open-trades" if order["status"] == "open" else "query-closed-trades"
+    if needed not in call.account.permissions:
+        raise fail("PERMISSION_DENIED")
+
+
 @private("QueryOrders")
 def query_orders(call: Call) -> dict[str, Any]:
     assert call.book is not None
@@ -40,6 +50,7 @@ def query_orders(call: Call) -> dict[str, Any]:
             txid = call.book.find(ref)
             if txid is None:
                 raise fail("INVALID_ORDER")
+            _may_read(call, call.book.orders[txid])
             out[txid] = public_order(call.book.orders[txid])
     return out
 
@@ -50,9 +61,13 @@ def order_amends(call: Call) -> dict[str, Any]:
     ref = call.text("order_id", required=True)
     assert ref is not None
     with call.book.lock:
-        if call.book.find(ref) is None:
+        txid = call.book.find(ref)
+        if txid is None:
             raise fail("UNKNOWN_ORDER")
-    return {"amends": [], "count": 0}
+        _may_read(call, call.book.orders[txid])
+        amends = [dict(a) for a in call.book.amends.get(txid, [])]
+    # `count` includes the original order (Kraken's spec).
+    return {"amends": amends, "count": len(amends)}
 
 
 @private("TradesHistory")
@@ -109,7 +124,7 @@ def _batch_orders(call: Call) -> list[dict[str, Any]]:
         value = [indexed[i] for i in sorted(indexed)] or None
     if not isinstance(value, list) or not value or not all(isinstance(o, dict) for o in value):
         raise KrakenError(invalid_arguments("orders"))
-    if len(value) > 15:
+    if not 2 <= len(value) <= 15:  # Kraken's spec: "minimum of 2 and maximum 15"
         raise KrakenError(invalid_arguments("orders"))
     return value
 
@@ -215,8 +230,9 @@ def amend_order(call: Call) -> dict[str, Any]:
         old["vol"] = order["vol"]
         old["descr"] = order["descr"]
         old["_reserve"] = order["_reserve"]
+        amend_id = call.book.record_amend(txid, "user", call.now)
     call.changed = True
-    return {"amend_id": f"T{txid[1:]}"}
+    return {"amend_id": amend_id}
 
 
 # -- cancels ---------------------------------------------------------------------------------
