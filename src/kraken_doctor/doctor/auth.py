@@ -10,18 +10,10 @@ from __future__ import annotations
 
 from kraken_doctor.catalog import Catalog
 from kraken_doctor.doctor.client import Answer
-from kraken_doctor.doctor.errors import (
-    INVALID_KEY,
-    INVALID_NONCE,
-    INVALID_SIGNATURE,
-    PERMISSION_DENIED,
-    classify,
-    err,
-    finding_for,
-    url,
-)
+from kraken_doctor.doctor.errors import classify, err, finding_for, url
 from kraken_doctor.doctor.model import Finding
 from kraken_doctor.links import docs_url
+from kraken_doctor.protocol import KnownError
 
 OTP_OPTION = "--otp"
 OTP_ENV = "KRAKEN_DOCTOR_OTP"
@@ -44,7 +36,7 @@ def nonce_race(cat: Catalog) -> Finding:
         "Kraken refused the first nonce but accepted the next one: another program (or another "
         "copy of the bot) is using this key at the same moment.",
         "Give every bot, script and machine its own API key.",
-        url(cat, INVALID_NONCE),
+        url(cat, KnownError.INVALID_NONCE),
     )
 
 
@@ -56,13 +48,13 @@ def nonce_trap(cat: Catalog, skew: float | None) -> Finding:
         "authentication",
         "fail",
         "nonce-trap",
-        f"Kraken refused two fresh nonces in a row ({err(cat, INVALID_NONCE)}). This key has "
-        "already "
+        f"Kraken refused two fresh nonces in a row ({err(cat, KnownError.INVALID_NONCE)}). "
+        "This key has already "
         "accepted a nonce larger than the current time in milliseconds: a program with larger "
         "nonces (microseconds or nanoseconds, such as python-kraken-sdk or kraken-cli) used it, "
         "or is using it now. A key's nonce can never be reset." + clock,
         "Create a new API key for this bot only, and never use it from another program.",
-        url(cat, INVALID_NONCE),
+        url(cat, KnownError.INVALID_NONCE),
     )
 
 
@@ -70,18 +62,18 @@ def interpret(ans: Answer, cat: Catalog, otp_given: bool, context: str) -> Findi
     """The finding for a private call's Kraken error (transport failures are handled elsewhere)."""
     c = classify(ans.errors[0], cat)
     page = docs_url(ans.errors[0], cat)
-    if c.slug == INVALID_KEY:
+    if c.slug == KnownError.INVALID_KEY:
         return Finding(
             "authentication",
             "fail",
-            INVALID_KEY,
-            f"Kraken does not know this API key ({err(cat, INVALID_KEY)}) {context}: it is "
-            "mistyped, deleted, expired, or a Futures key.",
+            KnownError.INVALID_KEY,
+            f"Kraken does not know this API key ({err(cat, KnownError.INVALID_KEY)}) {context}: "
+            "it is mistyped, deleted, expired, or a Futures key.",
             "Check on kraken.com (Settings, then API) that the key exists; copy it again, or "
             "create a new one.",
             page,
         )
-    if c.slug == INVALID_SIGNATURE:
+    if c.slug == KnownError.INVALID_SIGNATURE:
         if otp_given:
             why = (
                 "the private key does not belong to this key, the one-time password is wrong "
@@ -103,14 +95,14 @@ def interpret(ans: Answer, cat: Catalog, otp_given: bool, context: str) -> Findi
         return Finding(
             "authentication",
             "fail",
-            INVALID_SIGNATURE,
-            f"Kraken knows the key but not the signature ({err(cat, INVALID_SIGNATURE)}) "
-            f"{context}: "
+            KnownError.INVALID_SIGNATURE,
+            "Kraken knows the key but not the signature "
+            f"({err(cat, KnownError.INVALID_SIGNATURE)}) {context}: "
             f"{why}.",
             fix,
             page,
         )
-    if c.slug == PERMISSION_DENIED:
+    if c.slug == KnownError.PERMISSION_DENIED:
         # GetApiKeyInfo needs no permission: 2FA without a code (user reports) or an IP
         # allowlist that leaves this machine out are the likely reasons.
         twofa = (
@@ -122,12 +114,13 @@ def interpret(ans: Answer, cat: Catalog, otp_given: bool, context: str) -> Findi
             "authentication",
             "fail",
             "denied-without-permission",
-            f"Kraken answered {err(cat, PERMISSION_DENIED)} {context}, a call that needs no "
-            f"permission: {twofa}, or the key's IP allowlist does not include this machine.",
+            f"Kraken answered {err(cat, KnownError.PERMISSION_DENIED)} {context}, a call that "
+            f"needs no permission: {twofa}, or the key's IP allowlist does not include this "
+            "machine.",
             "Check the key's 2FA and IP allowlist on kraken.com (Settings, then API); a bot's "
             "key should have no 2FA.",
             page,
         )
-    if c.slug == INVALID_NONCE:
+    if c.slug == KnownError.INVALID_NONCE:
         return nonce_trap(cat, None)
     return finding_for("authentication", c, cat, context)

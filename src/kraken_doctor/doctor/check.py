@@ -31,14 +31,14 @@ from kraken_doctor.doctor import (
 from kraken_doctor.doctor import verdict as verdict_mod
 from kraken_doctor.doctor.client import DEFAULT_TIMEOUT, Answer, KrakenClient, UnsafeCall
 from kraken_doctor.doctor.dotenv import read_dotenv
-from kraken_doctor.doctor.errors import INVALID_NONCE, UNKNOWN_METHOD, classify, err
+from kraken_doctor.doctor.errors import classify, err
 from kraken_doctor.doctor.model import (
     AccountReport,
     CallRecord,
     CheckReport,
     Finding,
-    key_hint,
 )
+from kraken_doctor.protocol import KnownError, mask_key
 
 ALL = "all"
 Progress = Callable[[str], None]
@@ -238,7 +238,7 @@ class _Recorder:
 
 
 def _is_invalid_nonce(cat: Catalog, ans: Answer) -> bool:
-    return bool(ans.errors) and classify(ans.errors[0], cat).slug == INVALID_NONCE
+    return bool(ans.errors) and classify(ans.errors[0], cat).slug == KnownError.INVALID_NONCE
 
 
 def _private_with_nonce_retry(
@@ -285,14 +285,14 @@ def _private_steps(
             rep.add(f)
         if not states:
             return
-    elif classify(info.errors[0], cat).slug == UNKNOWN_METHOD:
+    elif classify(info.errors[0], cat).slug == KnownError.UNKNOWN_METHOD:
         rep.add(
             Finding(
                 "permissions",
                 "info",
                 "no-getapikeyinfo",
-                f"This server has no GetApiKeyInfo ({err(cat, UNKNOWN_METHOD)}); probing each "
-                "permission with calls that change nothing instead.",
+                f"This server has no GetApiKeyInfo ({err(cat, KnownError.UNKNOWN_METHOD)}); "
+                "probing each permission with calls that change nothing instead.",
             )
         )
         budget = permissions.Budget(tier.max_counter, tier.decay_per_second)
@@ -379,7 +379,7 @@ def run_check(opts: CheckOptions | None = None, catalog: Catalog | None = None) 
                 rep.add(f)
         if rep.has("fail"):
             continue
-        rep.key_hint = key_hint(creds.key.value or "")
+        rep.key_hint = mask_key(creds.key.value or "")
         for f in hygiene.check(cat, creds):
             rep.add(f)
         if not rep.has("fail"):

@@ -17,6 +17,7 @@ from pathlib import Path
 from kraken_doctor.catalog import Catalog, EnvVars
 from kraken_doctor.doctor import errors
 from kraken_doctor.doctor.model import MASTER, MASTER_LABEL, USER_PREFIX, Finding, account_label
+from kraken_doctor.protocol import KnownError
 
 label = account_label
 
@@ -113,7 +114,7 @@ def check(cat: Catalog, creds: Credentials, env_file: Path | None) -> list[Findi
     """Findings for a missing, empty or whitespace-only variable, each naming the variable."""
     out: list[Finding] = []
     where = f"the environment or {env_file}" if env_file else "the environment or a .env file"
-    url = errors.url(cat, errors.INVALID_KEY)
+    url = errors.url(cat, KnownError.INVALID_KEY)
     for var, what in ((creds.key, "API key"), (creds.secret, "private key (secret)")):
         if var.value is None:
             out.append(

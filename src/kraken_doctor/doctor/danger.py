@@ -12,11 +12,12 @@ from typing import Any
 from kraken_doctor.catalog import Catalog
 from kraken_doctor.doctor import errors
 from kraken_doctor.doctor.model import Finding, PermState
+from kraken_doctor.protocol import KnownError
 
 
 def check(states: dict[str, PermState], key_info: Any, cat: Catalog) -> list[Finding]:
     out = []
-    url = errors.url(cat, errors.PERMISSION_DENIED)
+    url = errors.url(cat, KnownError.PERMISSION_DENIED)
     for p in cat.forbidden_permissions:
         group = cat.group(p.group).label
         if states.get(p.id) == "granted":

@@ -19,6 +19,7 @@ from kraken_doctor.catalog import Catalog, EnvVars
 from kraken_doctor.doctor import errors
 from kraken_doctor.doctor.credentials import Credentials, Variable
 from kraken_doctor.doctor.model import Finding
+from kraken_doctor.protocol import KnownError
 
 SECRET_BYTES = 64  # a Kraken private key is base64 of 64 random bytes (88 characters, "==")
 _B64 = set(string.ascii_letters + string.digits + "+/=")
@@ -171,8 +172,8 @@ def _secret_shape(var: Variable, url_sig: str, url_key: str) -> list[Finding]:
 
 def check(cat: Catalog, creds: Credentials) -> list[Finding]:
     """Findings on the two values of one account (only when both are set)."""
-    url_key = errors.url(cat, errors.INVALID_KEY)
-    url_sig = errors.url(cat, errors.INVALID_SIGNATURE)
+    url_key = errors.url(cat, KnownError.INVALID_KEY)
+    url_sig = errors.url(cat, KnownError.INVALID_SIGNATURE)
     key, secret = creds.key, creds.secret
     out = _text_problems(key, "API key", url_key) + _text_problems(secret, "private key", url_sig)
     if any(f.status == "fail" for f in out):
@@ -271,9 +272,10 @@ def shared_keys(
                         "shared-key",
                         f"{var} ({account}) holds the same key as {other_var} ({other}). Two "
                         "programs or accounts on one key send clashing nonces "
-                        f"({errors.err(cat, errors.INVALID_NONCE)}) and share one rate counter.",
+                        f"({errors.err(cat, KnownError.INVALID_NONCE)}) and share one rate "
+                        "counter.",
                         "Create a separate key for each account and program.",
-                        errors.url(cat, errors.INVALID_NONCE),
+                        errors.url(cat, KnownError.INVALID_NONCE),
                         var,
                     ),
                 )

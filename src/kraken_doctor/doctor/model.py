@@ -2,7 +2,7 @@
 
 Everything a person or a machine reads comes from these objects, so the human text and the
 JSON can never disagree. Nothing here holds a secret: keys appear only as their last four
-characters (`key_hint`).
+characters (`key_hint`, made by `protocol.mask_key`).
 """
 
 from __future__ import annotations
@@ -37,12 +37,6 @@ USER_PREFIX = "USER:"
 def account_label(account: str) -> str:
     """The account as the bot's log prints it: `MASTER` or `USER:<user_id>`."""
     return MASTER_LABEL if account == MASTER else f"{USER_PREFIX}{account}"
-
-
-def key_hint(key: str) -> str:
-    """How a key is shown anywhere: its last four characters, never more."""
-    key = key.strip()
-    return f"...{key[-4:]}" if len(key) > 8 else "..."
 
 
 @dataclass

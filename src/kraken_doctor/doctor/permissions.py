@@ -16,8 +16,9 @@ from typing import Any
 from kraken_doctor.catalog import Catalog
 from kraken_doctor.doctor import errors, probes
 from kraken_doctor.doctor.client import Answer, harmless
-from kraken_doctor.doctor.errors import PERMISSION_DENIED, classify
+from kraken_doctor.doctor.errors import classify
 from kraken_doctor.doctor.model import Finding, PermState
+from kraken_doctor.protocol import KnownError
 
 
 def from_key_info(result: Any, cat: Catalog) -> tuple[dict[str, PermState], list[Finding]]:
@@ -97,12 +98,12 @@ def run_probes(
             if ans.failure:
                 return ProbeRun(states, ans)
             c = classify(ans.errors[0], cat)
-            if c.slug == PERMISSION_DENIED:
+            if c.slug == KnownError.PERMISSION_DENIED:
                 observations.append((probe.endpoint, False))
             elif c.order_or_argument:
                 # Kraken checks permissions before arguments and order ids (kraken-api.md 3.2).
                 observations.append((probe.endpoint, True))
-            elif c.slug in (errors.CANCEL_ONLY, errors.POST_ONLY):
+            elif c.slug in (KnownError.CANCEL_ONLY, KnownError.POST_ONLY):
                 excluded.append(probe.endpoint)  # the market's mode, not the key: plan around it
             elif c.entry is not None and c.entry.category in ("auth", "rate-limit") or c.temporary:
                 return ProbeRun(states, ans)
@@ -114,7 +115,7 @@ def run_probes(
 
 def findings(states: dict[str, PermState], cat: Catalog, method: str) -> list[Finding]:
     """One finding per needed permission that is missing or unknown; one pass when all are on."""
-    url = errors.url(cat, errors.PERMISSION_DENIED)
+    url = errors.url(cat, KnownError.PERMISSION_DENIED)
     out = []
     needed = cat.required_permissions
     for p in needed:

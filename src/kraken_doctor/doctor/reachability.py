@@ -10,20 +10,16 @@ import time
 
 from kraken_doctor.catalog import Catalog, load_catalog
 from kraken_doctor.doctor.client import Answer, KrakenClient
-from kraken_doctor.doctor.errors import (
-    CANCEL_ONLY,
-    INVALID_NONCE,
-    POST_ONLY,
-    UNAVAILABLE,
-    classify,
-    err,
-    finding_for,
-    url,
-)
+from kraken_doctor.doctor.errors import classify, err, finding_for, url
 from kraken_doctor.doctor.model import Finding
+from kraken_doctor.protocol import KnownError
 
 #: SystemStatus values (Kraken's words) and the catalog error a bot then meets
-MODES = {"maintenance": UNAVAILABLE, "cancel_only": CANCEL_ONLY, "post_only": POST_ONLY}
+MODES = {
+    "maintenance": KnownError.UNAVAILABLE,
+    "cancel_only": KnownError.CANCEL_ONLY,
+    "post_only": KnownError.POST_ONLY,
+}
 CLOCK_SKEW_WARN_S = 5
 
 
@@ -57,7 +53,7 @@ def transport_finding(ans: Answer, api_url: str, api_url_var: str) -> Finding:
         f"transport-{f.kind}",
         f"{ans.method} at {api_url}: {f.detail}.",
         fixes.get(f.kind, "Check the network and try again."),
-        url(cat, UNAVAILABLE),
+        url(cat, KnownError.UNAVAILABLE),
         api_url_var
         if f.kind in ("dns", "refused", "bad-url", "not-kraken", "redirect", "too-large")
         else None,
@@ -124,9 +120,9 @@ def check(
                     "clock-skew",
                     f"This machine's clock is about {abs(skew):.0f} s {way} Kraken's. Nonces "
                     "come from the clock; a clock that moves back causes "
-                    f"{err(cat, INVALID_NONCE)}.",
+                    f"{err(cat, KnownError.INVALID_NONCE)}.",
                     "Turn on time synchronisation (NTP) on the machine that runs the bot.",
-                    url(cat, INVALID_NONCE),
+                    url(cat, KnownError.INVALID_NONCE),
                 )
             )
     return out, skew

@@ -12,11 +12,12 @@ from kraken_doctor.doctor.model import (
     ChecklistItem,
     PermState,
 )
+from kraken_doctor.protocol import KnownError
 
 
 def checklist(states: dict[str, PermState], cat: Catalog) -> list[ChecklistItem]:
     """Tick what the bot needs and lacks, untick what no bot may have, look at the unknown."""
-    url = errors.url(cat, errors.PERMISSION_DENIED)
+    url = errors.url(cat, KnownError.PERMISSION_DENIED)
     wanted = set(probes.targets(cat))
     out = []
     for p in cat.permissions:  # catalog order = the order of the boxes in Kraken's UI

@@ -21,6 +21,7 @@ import yaml
 
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock.signing import SecretError, decode_secret
+from kraken_doctor.protocol import mask_key
 
 DEMO_FILE = "demo_accounts.yml"
 #: Balances must stay below this (a mock account never needs more).
@@ -53,11 +54,6 @@ def bot_permissions() -> list[str]:
     return [p.id for p in load_catalog().required_permissions]
 
 
-def last4(key: str) -> str:
-    """How a key is shown anywhere a person reads it: only its last four characters."""
-    return f"...{key[-4:]}" if len(key) > 4 else "..."
-
-
 @dataclass(eq=False)
 class Account:
     """One API key on the mock. Mutable: the server updates `last_nonce` as calls arrive."""
@@ -83,7 +79,7 @@ class Account:
 
     def __repr__(self) -> str:  # never the secret, never the whole key
         return (
-            f"Account(name={self.name!r}, key={last4(self.key)!r}, "
+            f"Account(name={self.name!r}, key={mask_key(self.key)!r}, "
             f"permissions={self.permissions!r}, tier={self.tier!r})"
         )
 
