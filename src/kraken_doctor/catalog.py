@@ -283,42 +283,31 @@ class Catalog(_Strict):
     errors: list[KrakenErrorEntry]
 
     # -- look-ups -------------------------------------------------------------------------
+    def _find(self, section: str, key: str, *fields: str) -> Any:
+        """The entry of `section` one of whose `fields` is `key`, else NotInCatalog."""
+        for entry in getattr(self, section):
+            if any(getattr(entry, f) == key for f in fields):
+                return entry
+        raise NotInCatalog(section, key)
+
     def permission(self, permission_id: str) -> Permission:
-        for p in self.permissions:
-            if p.id == permission_id:
-                return p
-        raise NotInCatalog("permissions", permission_id)
+        return self._find("permissions", permission_id, "id")
 
     def endpoint(self, name: str) -> Endpoint:
-        for e in self.endpoints:
-            if e.name == name:
-                return e
-        raise NotInCatalog("endpoints", name)
+        return self._find("endpoints", name, "name")
 
     def error(self, string_or_slug: str) -> KrakenErrorEntry:
         """The entry whose exact string or slug this is (use `links.find_error` for log lines)."""
-        for e in self.errors:
-            if string_or_slug in (e.string, e.slug):
-                return e
-        raise NotInCatalog("errors", string_or_slug)
+        return self._find("errors", string_or_slug, "string", "slug")
 
     def group(self, group_id: str) -> PermissionGroup:
-        for g in self.permission_groups:
-            if g.id == group_id:
-                return g
-        raise NotInCatalog("permission_groups", group_id)
+        return self._find("permission_groups", group_id, "id")
 
     def tier(self, tier_id: str) -> RateTier:
-        for t in self.rate_tiers:
-            if t.id == tier_id:
-                return t
-        raise NotInCatalog("rate_tiers", tier_id)
+        return self._find("rate_tiers", tier_id, "id")
 
     def category(self, category_id: str) -> ErrorCategory:
-        for c in self.categories:
-            if c.id == category_id:
-                return c
-        raise NotInCatalog("categories", category_id)
+        return self._find("categories", category_id, "id")
 
     def retry_text(self, entry: KrakenErrorEntry) -> str:
         """What the bot should do after `entry`, with the lockout warning where it applies."""

@@ -113,7 +113,7 @@ class AccountReport:
         self.findings.append(finding)
         return finding
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def label(self) -> str:
         """The account as the bot's log names it: `MASTER` or `USER:<user_id>`."""
@@ -122,12 +122,12 @@ class AccountReport:
     def has(self, *statuses: Status) -> bool:
         return any(f.status in statuses for f in self.findings)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def private_calls(self) -> int:
         return sum(1 for c in self.calls if c.private)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def counter_points(self) -> int:
         return sum(c.cost for c in self.calls if c.private)
@@ -136,7 +136,7 @@ class AccountReport:
 SCHEMA_VERSION = 1
 
 
-@dataclass(config=ConfigDict(_CONFIG, title="kraken-doctor check --json"))  # type: ignore[misc]
+@dataclass(config=ConfigDict(_CONFIG, title="kraken-doctor check --json"))
 class CheckReport:
     """The whole run: one report per account, the server checked and the overall exit code."""
 
@@ -146,7 +146,7 @@ class CheckReport:
     schema_version: Literal[1] = field(default=SCHEMA_VERSION, init=False)
     tool: Literal["kraken-doctor"] = field(default="kraken-doctor", init=False)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field
     @property
     def exit_code(self) -> ExitCode:
         """The worst account's: problems to fix (1) win over a check that could not run (2).
@@ -162,7 +162,7 @@ class CheckReport:
             codes.add(EXIT_COULD_NOT_RUN)
         for code in (EXIT_PROBLEMS, EXIT_COULD_NOT_RUN):
             if code in codes:
-                return code  # type: ignore[return-value]
+                return code
         return EXIT_OK
 
 
