@@ -42,9 +42,8 @@ def _positive(text: str) -> float:
 def _add_check(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     from kraken_doctor.catalog import load_catalog
     from kraken_doctor.doctor import auth
-    from kraken_doctor.doctor.check import ALL
     from kraken_doctor.doctor.client import DEFAULT_TIMEOUT
-    from kraken_doctor.doctor.credentials import MASTER, MASTER_LABEL, label
+    from kraken_doctor.doctor.credentials import ALL, MASTER, MASTER_LABEL, label
 
     cat = load_catalog()
     env = cat.env_vars
@@ -103,7 +102,7 @@ def _add_check(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def _accounts(values: list[str] | None) -> list[str]:
     """The names given to --account; none means every account the bot would load."""
-    from kraken_doctor.doctor.check import ALL
+    from kraken_doctor.doctor.credentials import ALL
 
     out: list[str] = []
     for v in values or []:

@@ -8,12 +8,18 @@ fails too, the key has seen larger nonces than ours and only a new key helps.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kraken_doctor.catalog import Catalog
+from kraken_doctor.doctor import reachability
 from kraken_doctor.doctor.client import Answer
 from kraken_doctor.doctor.errors import classify, err, finding_for, url
 from kraken_doctor.doctor.model import Finding
 from kraken_doctor.links import docs_url
 from kraken_doctor.protocol import KnownError
+
+if TYPE_CHECKING:
+    from kraken_doctor.doctor.context import Context
 
 OTP_OPTION = "--otp"
 OTP_ENV = "KRAKEN_DOCTOR_OTP"
@@ -124,3 +130,45 @@ def interpret(ans: Answer, cat: Catalog, otp_given: bool, context: str) -> Findi
     if c.slug == KnownError.INVALID_NONCE:
         return nonce_trap(cat, None)
     return finding_for("authentication", c, cat, context)
+
+
+def _invalid_nonce(cat: Catalog, ans: Answer) -> bool:
+    return bool(ans.errors) and classify(ans.errors[0], cat).slug == KnownError.INVALID_NONCE
+
+
+def first_call(ctx: Context, method: str, params: dict[str, str]) -> tuple[Answer, list[Finding]]:
+    """The key's first private call, retried once if Kraken refuses its nonce.
+
+    A retry that gets past the nonce check means another program raced this one on the key
+    (the finding returned); a second refusal is left to the caller, since only it knows what
+    it means.
+    """
+    ans = ctx.client.private(method, params)
+    if not _invalid_nonce(ctx.cat, ans):
+        return ans, []
+    ans = ctx.client.private(method, params)
+    if ans.failure or _invalid_nonce(ctx.cat, ans):
+        return ans, []
+    return ans, [nonce_race(ctx.cat)]
+
+
+def refused(ctx: Context, ans: Answer, context: str) -> Finding:
+    """Why a private call got no usable answer: the transport, or Kraken's error."""
+    if ans.failure:
+        return reachability.transport_finding(ans, ctx.run.api_url, ctx.cat.env_vars.api_url)
+    return interpret(ans, ctx.cat, bool(ctx.opts.otp), context)
+
+
+def run(ctx: Context) -> list[Finding]:
+    """GetApiKeyInfo, the first private call. A server without it leaves authentication to
+    the permission probes (`ctx.key_info` keeps the answer either way)."""
+    ctx.run.say(f"Account {ctx.report.label} (key {ctx.report.key_hint}):")
+    info, out = first_call(ctx, "GetApiKeyInfo", {})
+    ctx.key_info = info
+    if _invalid_nonce(ctx.cat, info):
+        return [*out, nonce_trap(ctx.cat, ctx.run.skew)]
+    if info.ok:
+        return [*out, passed(ctx.report.key_hint or "...")]
+    if not info.failure and classify(info.errors[0], ctx.cat).slug == KnownError.UNKNOWN_METHOD:
+        return out
+    return [*out, refused(ctx, info, "in answer to GetApiKeyInfo")]
