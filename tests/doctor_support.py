@@ -1,4 +1,4 @@
-"""Helpers shared by the doctor's tests: a leak check, a tiny JSON-schema check, a stub server.
+"""Helpers shared by the doctor's tests: a leak check, a JSON Schema check, a stub server.
 
 The stub answers every request with whatever a test hands it (any status, body, delay, or a
 dropped connection), so the doctor can be fed answers the mock would never give.
@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+import jsonschema
 
 from kraken_doctor.catalog import load_catalog
 
@@ -51,44 +53,10 @@ def env_for(key: str, secret: str, url: str, account: str = "master") -> dict[st
     return {k: key, s: secret, env.api_url: url}
 
 
-def check_schema(schema: dict[str, Any], value: Any, path: str = "$") -> None:
-    """Enough of JSON Schema for the doctor's own schema: type, enum, const, properties."""
-    types = {
-        "object": dict,
-        "array": list,
-        "string": str,
-        "integer": int,
-        "number": (int, float),
-        "boolean": bool,
-        "null": type(None),
-    }
-    if "const" in schema:
-        assert value == schema["const"], f"{path}: {value!r} != {schema['const']!r}"
-    if "enum" in schema:
-        assert value in schema["enum"], f"{path}: {value!r} not in {schema['enum']}"
-    if "type" in schema:
-        names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        ok = any(
-            isinstance(value, types[n]) and not (n in ("integer", "number") and value is True)
-            for n in names
-        )
-        assert ok, f"{path}: {type(value).__name__} is not {names}"
-    if isinstance(value, dict):
-        props = schema.get("properties", {})
-        for name in schema.get("required", []):
-            assert name in value, f"{path}: missing {name!r}"
-        for name, item in value.items():
-            if name in props:
-                check_schema(props[name], item, f"{path}.{name}")
-            elif isinstance(schema.get("additionalProperties"), dict):
-                check_schema(schema["additionalProperties"], item, f"{path}.{name}")
-            else:
-                assert schema.get("additionalProperties", True) is not False, (
-                    f"{path}: unexpected {name!r}"
-                )
-    if isinstance(value, list) and "items" in schema:
-        for i, item in enumerate(value):
-            check_schema(schema["items"], item, f"{path}[{i}]")
+def check_schema(schema: dict[str, Any], value: Any) -> None:
+    """`value` is valid under `schema` (itself valid JSON Schema draft 2020-12)."""
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(value)
 
 
 @dataclass

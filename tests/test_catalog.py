@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from kraken_doctor.catalog import Catalog, CatalogError, load_catalog
+from kraken_doctor.protocol import KnownError
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +117,7 @@ def test_uncertain_errors_of_the_reference_are_marked(cat: Catalog) -> None:
         (Catalog.endpoint, "endpoints"),
         (Catalog.group, "permission_groups"),
         (Catalog.tier, "rate_tiers"),
+        (Catalog.category, "categories"),
     ],
 )
 def test_asking_for_a_missing_entry_names_the_section_and_id(
@@ -134,6 +136,29 @@ def test_env_var_names_follow_the_first_name_rule(cat: Catalog) -> None:
     assert cat.env_vars.first_name("solo") == "SOLO"
     key, secret = cat.env_vars.for_user("bob_example")
     assert "BOB" in key and "BOB" in secret and key != secret
+
+
+def test_every_error_name_code_uses_is_a_catalog_slug(cat: Catalog) -> None:
+    """The one name -> slug registry (the mock's answers, the doctor's sorting) resolves."""
+    for name in KnownError:
+        assert cat.error(name).slug == name.value, name
+
+
+def test_temporary_follows_the_retry_advice(cat: Catalog) -> None:
+    """ "Could not check, try later" (the doctor) and "retry after a pause" (the page) agree:
+    both read `retry`. The two entries an older hand-kept list got wrong are pinned."""
+    for e in cat.errors:
+        assert e.temporary is (e.retry in ("backoff", "after-wait")), e.slug
+    assert not cat.error("eorder-orders-limit-exceeded").temporary  # close orders first
+    assert cat.error("eorder-insufficient-margin").temporary  # Kraken's margin pool refills
+
+
+def test_every_error_has_its_category_and_retry_wording(cat: Catalog) -> None:
+    for e in cat.errors:
+        assert cat.category(e.category).title, e.slug
+        text = cat.retry_text(e)
+        assert text.startswith(getattr(cat.retry_advice, e.retry.replace("-", "_"))), e.slug
+        assert (cat.retry_advice.lockout in text) is e.retry_risks_lockout, e.slug
 
 
 # -- bad input ------------------------------------------------------------------------------
@@ -207,3 +232,21 @@ def test_unreadable_file_and_bad_yaml(tmp_path: Path) -> None:
     broken.write_text("site: [unclosed\n", "utf-8")
     with pytest.raises(CatalogError, match=r"broken\.yml: not valid YAML"):
         load_catalog(broken)
+
+
+def test_error_in_an_unknown_category(bad_catalog) -> None:
+    msg = bad_catalog(lambda d: d["errors"][0].update(category="auth-errors"))
+    assert (
+        "errors[0] (slug 'egeneral-permission-denied'), field 'category': "
+        "unknown category 'auth-errors'"
+    ) in msg
+
+
+def test_missing_retry_wording_names_the_value(bad_catalog) -> None:
+    msg = bad_catalog(lambda d: d["retry_advice"].pop("after-wait"))
+    assert "retry_advice, field 'after-wait'" in msg and "Field required" in msg
+
+
+def test_guide_that_is_not_a_docs_page(bad_catalog) -> None:
+    msg = bad_catalog(lambda d: d["categories"][0]["guides"][0].update(page="https://example.com/"))
+    assert "categories[0] (id 'auth').guides[0], field 'page'" in msg

@@ -191,12 +191,12 @@ def test_the_console_entry_point_runs() -> None:
 
 
 def test_an_internal_error_is_a_message_without_values(monkeypatch, capsys) -> None:
-    import kraken_doctor.cli as cli
+    import kraken_doctor.doctor.check as check
 
     def broken(opts):
         raise RuntimeError("secret-value-XYZ")
 
-    monkeypatch.setattr(cli, "run_check", broken)
+    monkeypatch.setattr(check, "run_check", broken)
     assert main(["check"]) == 2
     err = capsys.readouterr().err
     assert "internal error (RuntimeError)" in err and "secret-value-XYZ" not in err
@@ -313,3 +313,38 @@ def test_the_command_explain_prints_checks_that_account(
     [acc] = data["accounts"]
     assert acc["label"] == "USER:someone"
     assert [i["permission"] for i in acc["checklist"]] == ["query-funds"]
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"]])
+def test_version_and_help_load_neither_catalog_nor_doctor_nor_mock(argv) -> None:
+    """They answer before any command's arguments are built: nothing heavy is imported."""
+    code = (
+        "import sys\n"
+        "from kraken_doctor.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('kraken_doctor.catalog', 'kraken_doctor.doctor', 'kraken_doctor.mock', "
+        "'pydantic', 'yaml', 'requests')\n"
+        "sys.stderr.write(repr(sorted(m for m in heavy if m in sys.modules)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "kraken-doctor" in proc.stdout
+    assert proc.stderr == "[]"
+
+
+def test_the_lazy_parser_lists_the_commands_as_the_built_one_does() -> None:
+    """`main` builds a command's arguments only when it runs; its `--help` must not drift."""
+    from kraken_doctor.cli import build_parser
+
+    assert build_parser(lazy=True).format_help() == build_parser().format_help()
+
+
+def test_a_command_built_late_has_all_its_options(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "--account" in out and CAT.env_vars.master.key in out and "--tier" in out

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
+
+import jsonschema
 
 from doctor_support import check_schema
 from kraken_doctor.catalog import load_catalog
@@ -76,3 +79,28 @@ def test_exit_codes_problems_win_over_could_not_run() -> None:
     rep.add(Finding("hygiene", "fail", "y", "bad"))
     assert verdict.exit_code(rep) == 1
     assert CheckReport("u").exit_code == 2  # nothing could be checked
+
+
+def test_the_published_schema_changes_only_on_purpose() -> None:
+    """`--json-schema` is derived from the report's types; this snapshot shows any change in
+    review. After a deliberate change: `kraken-doctor check --json-schema >
+    tests/snapshots/check-report.schema.json` (and bump SCHEMA_VERSION if a field changed
+    meaning)."""
+    snapshot = Path(__file__).parent / "snapshots" / "check-report.schema.json"
+    assert JSON_SCHEMA == json.loads(snapshot.read_text("utf-8"))
+
+
+def test_the_schema_refuses_what_the_report_never_holds() -> None:
+    data = json.loads(render(_report(), as_json=True))
+    validator = jsonschema.Draft202012Validator(JSON_SCHEMA)
+    for change in (
+        lambda d: d["accounts"][0]["findings"][0].update(status="fine"),
+        lambda d: d["accounts"][0].pop("key_hint"),
+        lambda d: d["accounts"][0].update(secret="x"),
+        lambda d: d["accounts"][0]["permissions"].update({"query-funds": "yes"}),
+        lambda d: d.update(schema_version=2),
+        lambda d: d.update(exit_code=3),
+    ):
+        bad = json.loads(json.dumps(data))
+        change(bad)
+        assert not validator.is_valid(bad), bad

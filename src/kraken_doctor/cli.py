@@ -10,17 +10,23 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 from kraken_doctor import __version__
-from kraken_doctor.catalog import CatalogError, load_catalog
-from kraken_doctor.doctor import auth
-from kraken_doctor.doctor import explain as explain_mod
-from kraken_doctor.doctor import report as report_mod
-from kraken_doctor.doctor.check import ALL, CheckOptions, run_check
-from kraken_doctor.doctor.client import DEFAULT_TIMEOUT
-from kraken_doctor.doctor.credentials import MASTER, MASTER_LABEL, label
+
+# The doctor, the mock and the catalog are imported by the command that runs, never here:
+# `kraken-doctor --version` and `--help` answer before any of them is loaded.
+
+#: each command's line in `kraken-doctor --help` (the mock's is its own register()'s: a test
+#: compares the lazy parser's help with the fully built one)
+HELP = {
+    "check": "diagnose the bot's Kraken key(s): credentials, network, auth, permissions",
+    "explain": "explain a Kraken error or a whole log line: meaning, fix, URL",
+    "demo": "run the check against a built-in mock Kraken in a chosen scenario (no key needed)",
+    "mock": "run a mock Kraken API on this machine (fake keys, no real money)",
+}
+Builder = Callable[[Any], argparse.ArgumentParser]
 
 
 def _positive(text: str) -> float:
@@ -33,12 +39,17 @@ def _positive(text: str) -> float:
     return value
 
 
-def _add_check(sub: argparse._SubParsersAction) -> None:
+def _add_check(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from kraken_doctor.catalog import load_catalog
+    from kraken_doctor.doctor import auth
+    from kraken_doctor.doctor.client import DEFAULT_TIMEOUT
+    from kraken_doctor.doctor.credentials import ALL, MASTER, MASTER_LABEL, label
+
     cat = load_catalog()
     env = cat.env_vars
     p = sub.add_parser(
         "check",
-        help="diagnose the bot's Kraken key(s): credentials, network, auth, permissions",
+        help=HELP["check"],
         description=(
             "Run the troubleshooting guide against Kraken: find the bot's variables, check "
             "their values, reach Kraken, authenticate, read the key's permissions, and say "
@@ -86,10 +97,13 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.set_defaults(func=_run_check)
+    return p
 
 
 def _accounts(values: list[str] | None) -> list[str]:
     """The names given to --account; none means every account the bot would load."""
+    from kraken_doctor.doctor.credentials import ALL
+
     out: list[str] = []
     for v in values or []:
         out.extend(a.strip() for a in v.split(",") if a.strip())
@@ -97,6 +111,9 @@ def _accounts(values: list[str] | None) -> list[str]:
 
 
 def _run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from kraken_doctor.doctor import auth, check
+    from kraken_doctor.doctor import report as report_mod
+
     if args.json_schema:
         out.write(json.dumps(report_mod.JSON_SCHEMA, indent=2) + "\n")
         return 0
@@ -106,7 +123,7 @@ def _run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(line + "\n")
         err.flush()
 
-    opts = CheckOptions(
+    opts = check.CheckOptions(
         accounts=_accounts(args.account),
         api_url=args.url,
         otp=args.otp or os.environ.get(auth.OTP_ENV) or None,
@@ -114,36 +131,41 @@ def _run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         tier=args.tier,
         progress=progress if show_progress else None,
     )
-    rep = run_check(opts)
+    rep = check.run_check(opts)
     out.write(report_mod.render(rep, args.json, report_mod.use_color(out)))
     return rep.exit_code
 
 
-def _add_explain(sub: argparse._SubParsersAction) -> None:
+def _add_explain(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from kraken_doctor.catalog import load_catalog
+
     p = sub.add_parser(
         "explain",
-        help="explain a Kraken error or a whole log line: meaning, fix, URL",
+        help=HELP["explain"],
         description="Paste a Kraken error or the whole log line; exit 1 if no known error.",
     )
     example = load_catalog().errors[0].string
     p.add_argument("text", nargs="+", help=f'e.g. "{example}" (quote it)')
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_run_explain)
+    return p
 
 
 def _run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from kraken_doctor.doctor import explain as explain_mod
+
     data, code = explain_mod.explain(" ".join(args.text))
     (out if code == 0 or args.json else err).write(explain_mod.render(data, args.json))
     return code
 
 
-def _add_demo(sub: argparse._SubParsersAction) -> None:
+def _add_demo(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     from kraken_doctor.demo import DEFAULT_SCENARIO, SCENARIOS
 
     lines = "\n".join(f"  {name:<18} {s.about}" for name, s in SCENARIOS.items())
     p = sub.add_parser(
         "demo",
-        help="run the check against a built-in mock Kraken in a chosen scenario (no key needed)",
+        help=HELP["demo"],
         description="Start an embedded mock Kraken API, set up a scenario and run the check "
         "against it. Scenarios:\n" + lines,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -157,6 +179,7 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the check's JSON")
     p.add_argument("--list", action="store_true", help="list the scenarios and exit")
     p.set_defaults(func=_run_demo)
+    return p
 
 
 def _run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -177,53 +200,94 @@ def _run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return code
 
 
-def _add_mock(sub: argparse._SubParsersAction) -> None:
-    try:
-        from kraken_doctor.mock.cli import register
-    except ImportError:  # an install without the mock: the other commands still work
-        return
-    register(sub)
+def _add_mock(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    from kraken_doctor.mock.cli import register
+
+    return register(sub)
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: what adds each command's parser, in the order `--help` lists them
+BUILDERS: dict[str, Builder] = {
+    "check": _add_check,
+    "explain": _add_explain,
+    "demo": _add_demo,
+    "mock": _add_mock,
+}
+
+
+class _LazyCommands(argparse._SubParsersAction):
+    """Commands whose arguments are added only once the command is chosen.
+
+    Building a command's arguments reads the catalog (variable names, tiers, scenarios) and
+    imports the doctor or the mock; `kraken-doctor --version` and `--help` need none of it.
+    Until chosen, a command is a placeholder that carries only its line of help.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.builders: dict[str, Builder] = {}
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        build = self.builders.pop(values[0], None)
+        if build is not None:
+            scratch = argparse.ArgumentParser(prog=parser.prog).add_subparsers()
+            self.choices[values[0]] = build(scratch)
+        super().__call__(parser, namespace, values, option_string)
+
+
+def build_parser(lazy: bool = False) -> argparse.ArgumentParser:
+    """The CLI's parser; `lazy` leaves each command's arguments until that command runs
+    (`main` does), else every command is built (the docs' tests read its options)."""
     parser = argparse.ArgumentParser(
         prog="kraken-doctor",
         description="Find out why a trading bot's Kraken API key fails, and how to fix it.",
     )
     parser.add_argument("--version", action="version", version=f"kraken-doctor {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_check(sub)
-    _add_explain(sub)
-    _add_demo(sub)
-    _add_mock(sub)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", action=_LazyCommands)
+    for name, build in BUILDERS.items():
+        if lazy:
+            sub.add_parser(name, help=HELP[name], add_help=False)
+            sub.builders[name] = build
+        else:
+            build(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    out, err = sys.stdout, sys.stderr
-    try:
-        parser = build_parser()
-    except CatalogError as exc:
+def _failed(exc: Exception, err: TextIO) -> int:
+    """Exit 2 with a message: the catalog's own (it names what to fix), else a bug of ours,
+    said without any value (they may be keys)."""
+    from kraken_doctor.catalog import CatalogError
+
+    if isinstance(exc, CatalogError):
         err.write(f"kraken-doctor: {exc}\n")
-        return 2
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help(err)
-        return 2
-    try:
-        return int(args.func(args, out, err) or 0)
-    except KeyboardInterrupt:
-        err.write("kraken-doctor: interrupted\n")
-        return 130
-    except CatalogError as exc:
-        err.write(f"kraken-doctor: {exc}\n")
-        return 2
-    except Exception as exc:  # a bug of ours: say so, but never dump values (they may be keys)
+    else:
         err.write(
             f"kraken-doctor: internal error ({type(exc).__name__}); please report it with the "
             "command you ran (never include your keys).\n"
         )
-        return 2
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    out, err = sys.stdout, sys.stderr
+    parser = build_parser(lazy=True)
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help(err)
+            return 2
+        return int(args.func(args, out, err) or 0)
+    except KeyboardInterrupt:
+        err.write("kraken-doctor: interrupted\n")
+        return 130
+    except Exception as exc:
+        return _failed(exc, err)
 
 
 if __name__ == "__main__":

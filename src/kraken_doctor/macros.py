@@ -17,54 +17,11 @@ from typing import Any
 from kraken_doctor.catalog import Catalog, KrakenErrorEntry, Needs, Permission, load_catalog
 from kraken_doctor.links import errors_index, find_error
 
-#: Section headings of the error index and the navigation, in the order they are shown.
-CATEGORY_TITLES: dict[str, str] = {
-    "auth": "API key and sign-in errors",
-    "general": "General and argument errors",
-    "rate-limit": "Rate limits",
-    "service": "Kraken service status",
-    "order": "Order errors",
-    "query": "Asset and pair errors",
-    "funding": "Funding errors",
-}
-
-#: What the bot should do after each kind of error (the catalog's `retry` field).
-RETRY_ADVICE: dict[str, str] = {
-    "never": "No. Retrying sends the same failing request again, and it fails the same way. "
-    "Stop, fix the cause, then start again.",
-    "after-fix": "Only after you have changed something. The same request will fail the same "
-    "way until the key, the settings or the request itself is fixed.",
-    "backoff": "Yes, with growing pauses between attempts (for example 5, 10, 20, 40 seconds). "
-    "The problem is on Kraken's side and usually passes.",
-    "after-wait": "Yes, once, after waiting. Calling again straight away only extends the wait.",
-}
-
 #: Error categories the bot's connection test (a private Balance call) can run into.
 CONNECTION_TEST_CATEGORIES = {"auth", "general", "rate-limit", "service"}
 
 #: The page that shows how to run the bot's connection test by hand.
 CONNECTION_TEST_PAGE = "guides/connection-check.md#by-hand"
-
-#: Guides worth reading next, per error category: (link text, docs-relative target).
-CATEGORY_GUIDES: dict[str, list[tuple[str, str]]] = {
-    "auth": [
-        ("Set up a Kraken API key", "guides/api-key-setup.md"),
-        ("Environment variables for Kraken keys", "guides/environment-variables.md"),
-        ("Check the Kraken connection", "guides/connection-check.md"),
-    ],
-    "general": [("Check the Kraken connection", "guides/connection-check.md")],
-    "rate-limit": [
-        ("Rate limits by verification tier", "reference/permissions.md#rate-limits"),
-        ("One key per bot", "guides/api-key-setup.md#one-key-per-bot"),
-    ],
-    "service": [("Check the Kraken connection", "guides/connection-check.md")],
-    "order": [("Which call needs which permission", "reference/permissions.md#endpoints")],
-    "query": [],
-    "funding": [
-        ("Set up a Kraken API key", "guides/api-key-setup.md"),
-        ("Which call needs which permission", "reference/permissions.md#endpoints"),
-    ],
-}
 
 #: The page of the `kraken-doctor` command.
 DOCTOR_PAGE = "doctor.md"
@@ -351,15 +308,12 @@ def error_sections(cat: Catalog, entry: KrakenErrorEntry, page: str | None) -> s
             "and its nonce in one go."
         )
     parts.append(f"## Check the fix {{ #verify }}\n\n{verify}")
-    retry = RETRY_ADVICE[entry.retry]
-    if entry.retry_risks_lockout:
-        retry += " Repeated authentication failures also lead to a temporary lockout."
-    parts.append(f"## Should the bot retry? {{ #retry }}\n\n{retry}")
+    parts.append(f"## Should the bot retry? {{ #retry }}\n\n{cat.retry_text(entry)}")
     if entry.related:
         parts.append("## Related errors { #related }\n\n" + related_list(cat, entry, page))
-    guides = CATEGORY_GUIDES.get(entry.category, [])
+    guides = cat.category(entry.category).guides
     if guides:
-        links = "\n".join(f"- [{text}]({relative(target, page)})" for text, target in guides)
+        links = "\n".join(f"- [{g.text}]({relative(g.page, page)})" for g in guides)
         parts.append("## Guides { #guides }\n\n" + links)
     return "\n\n".join(parts)
 
@@ -390,7 +344,8 @@ def error_page(cat: Catalog, slug: str, page: str | None) -> str:
 def error_index(cat: Catalog, page: str | None) -> str:
     """Every error page, grouped by category, with the first sentence of its meaning."""
     parts: list[str] = []
-    for category, heading in CATEGORY_TITLES.items():
+    for c in cat.categories:
+        category, heading = c.id, c.title
         entries = [e for e in cat.errors if e.category == category]
         if not entries:
             continue

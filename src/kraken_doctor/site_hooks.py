@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 
 from kraken_doctor.catalog import Catalog, load_catalog
 from kraken_doctor.links import errors_index
-from kraken_doctor.macros import CATEGORY_TITLES, error_source
+from kraken_doctor.macros import error_source
 
 #: The nav entry in mkdocs.yml that this hook expands into the error sections.
 ERRORS_NAV_TITLE = "Errors"
@@ -38,7 +38,8 @@ def error_nav(cat: Catalog, elsewhere: frozenset[str] = frozenset()) -> list[Any
     left out here, so each page has one place in the navigation.
     """
     sections: list[Any] = [f"{cat.site.errors_path}index.md"]
-    for category, heading in CATEGORY_TITLES.items():
+    for c in cat.categories:
+        category, heading = c.id, c.title
         pages = [
             {e.title: error_source(cat, e)}
             for e in cat.errors

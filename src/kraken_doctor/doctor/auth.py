@@ -8,20 +8,18 @@ fails too, the key has seen larger nonces than ours and only a new key helps.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kraken_doctor.catalog import Catalog
+from kraken_doctor.doctor import reachability
 from kraken_doctor.doctor.client import Answer
-from kraken_doctor.doctor.errors import (
-    INVALID_KEY,
-    INVALID_NONCE,
-    INVALID_SIGNATURE,
-    PERMISSION_DENIED,
-    classify,
-    err,
-    finding_for,
-    url,
-)
+from kraken_doctor.doctor.errors import classify, err, finding_for, url
 from kraken_doctor.doctor.model import Finding
 from kraken_doctor.links import docs_url
+from kraken_doctor.protocol import KnownError
+
+if TYPE_CHECKING:
+    from kraken_doctor.doctor.context import Context
 
 OTP_OPTION = "--otp"
 OTP_ENV = "KRAKEN_DOCTOR_OTP"
@@ -44,7 +42,7 @@ def nonce_race(cat: Catalog) -> Finding:
         "Kraken refused the first nonce but accepted the next one: another program (or another "
         "copy of the bot) is using this key at the same moment.",
         "Give every bot, script and machine its own API key.",
-        url(cat, INVALID_NONCE),
+        url(cat, KnownError.INVALID_NONCE),
     )
 
 
@@ -56,13 +54,13 @@ def nonce_trap(cat: Catalog, skew: float | None) -> Finding:
         "authentication",
         "fail",
         "nonce-trap",
-        f"Kraken refused two fresh nonces in a row ({err(cat, INVALID_NONCE)}). This key has "
-        "already "
+        f"Kraken refused two fresh nonces in a row ({err(cat, KnownError.INVALID_NONCE)}). "
+        "This key has already "
         "accepted a nonce larger than the current time in milliseconds: a program with larger "
         "nonces (microseconds or nanoseconds, such as python-kraken-sdk or kraken-cli) used it, "
         "or is using it now. A key's nonce can never be reset." + clock,
         "Create a new API key for this bot only, and never use it from another program.",
-        url(cat, INVALID_NONCE),
+        url(cat, KnownError.INVALID_NONCE),
     )
 
 
@@ -70,18 +68,18 @@ def interpret(ans: Answer, cat: Catalog, otp_given: bool, context: str) -> Findi
     """The finding for a private call's Kraken error (transport failures are handled elsewhere)."""
     c = classify(ans.errors[0], cat)
     page = docs_url(ans.errors[0], cat)
-    if c.slug == INVALID_KEY:
+    if c.slug == KnownError.INVALID_KEY:
         return Finding(
             "authentication",
             "fail",
-            INVALID_KEY,
-            f"Kraken does not know this API key ({err(cat, INVALID_KEY)}) {context}: it is "
-            "mistyped, deleted, expired, or a Futures key.",
+            KnownError.INVALID_KEY,
+            f"Kraken does not know this API key ({err(cat, KnownError.INVALID_KEY)}) {context}: "
+            "it is mistyped, deleted, expired, or a Futures key.",
             "Check on kraken.com (Settings, then API) that the key exists; copy it again, or "
             "create a new one.",
             page,
         )
-    if c.slug == INVALID_SIGNATURE:
+    if c.slug == KnownError.INVALID_SIGNATURE:
         if otp_given:
             why = (
                 "the private key does not belong to this key, the one-time password is wrong "
@@ -103,14 +101,14 @@ def interpret(ans: Answer, cat: Catalog, otp_given: bool, context: str) -> Findi
         return Finding(
             "authentication",
             "fail",
-            INVALID_SIGNATURE,
-            f"Kraken knows the key but not the signature ({err(cat, INVALID_SIGNATURE)}) "
-            f"{context}: "
+            KnownError.INVALID_SIGNATURE,
+            "Kraken knows the key but not the signature "
+            f"({err(cat, KnownError.INVALID_SIGNATURE)}) {context}: "
             f"{why}.",
             fix,
             page,
         )
-    if c.slug == PERMISSION_DENIED:
+    if c.slug == KnownError.PERMISSION_DENIED:
         # GetApiKeyInfo needs no permission: 2FA without a code (user reports) or an IP
         # allowlist that leaves this machine out are the likely reasons.
         twofa = (
@@ -122,12 +120,55 @@ def interpret(ans: Answer, cat: Catalog, otp_given: bool, context: str) -> Findi
             "authentication",
             "fail",
             "denied-without-permission",
-            f"Kraken answered {err(cat, PERMISSION_DENIED)} {context}, a call that needs no "
-            f"permission: {twofa}, or the key's IP allowlist does not include this machine.",
+            f"Kraken answered {err(cat, KnownError.PERMISSION_DENIED)} {context}, a call that "
+            f"needs no permission: {twofa}, or the key's IP allowlist does not include this "
+            "machine.",
             "Check the key's 2FA and IP allowlist on kraken.com (Settings, then API); a bot's "
             "key should have no 2FA.",
             page,
         )
-    if c.slug == INVALID_NONCE:
+    if c.slug == KnownError.INVALID_NONCE:
         return nonce_trap(cat, None)
     return finding_for("authentication", c, cat, context)
+
+
+def _invalid_nonce(cat: Catalog, ans: Answer) -> bool:
+    return bool(ans.errors) and classify(ans.errors[0], cat).slug == KnownError.INVALID_NONCE
+
+
+def first_call(ctx: Context, method: str, params: dict[str, str]) -> tuple[Answer, list[Finding]]:
+    """The key's first private call, retried once if Kraken refuses its nonce.
+
+    A retry that gets past the nonce check means another program raced this one on the key
+    (the finding returned); a second refusal is left to the caller, since only it knows what
+    it means.
+    """
+    ans = ctx.client.private(method, params)
+    if not _invalid_nonce(ctx.cat, ans):
+        return ans, []
+    ans = ctx.client.private(method, params)
+    if ans.failure or _invalid_nonce(ctx.cat, ans):
+        return ans, []
+    return ans, [nonce_race(ctx.cat)]
+
+
+def refused(ctx: Context, ans: Answer, context: str) -> Finding:
+    """Why a private call got no usable answer: the transport, or Kraken's error."""
+    if ans.failure:
+        return reachability.transport_finding(ans, ctx.run.api_url, ctx.cat.env_vars.api_url)
+    return interpret(ans, ctx.cat, bool(ctx.opts.otp), context)
+
+
+def run(ctx: Context) -> list[Finding]:
+    """GetApiKeyInfo, the first private call. A server without it leaves authentication to
+    the permission probes (`ctx.key_info` keeps the answer either way)."""
+    ctx.run.say(f"Account {ctx.report.label} (key {ctx.report.key_hint}):")
+    info, out = first_call(ctx, "GetApiKeyInfo", {})
+    ctx.key_info = info
+    if _invalid_nonce(ctx.cat, info):
+        return [*out, nonce_trap(ctx.cat, ctx.run.skew)]
+    if info.ok:
+        return [*out, passed(ctx.report.key_hint or "...")]
+    if not info.failure and classify(info.errors[0], ctx.cat).slug == KnownError.UNKNOWN_METHOD:
+        return out
+    return [*out, refused(ctx, info, "in answer to GetApiKeyInfo")]

@@ -15,9 +15,6 @@ catalog's state-change rule before it is signed (`UnsafeCall`).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import re
 import threading
@@ -30,6 +27,7 @@ from typing import Any
 import requests
 
 from kraken_doctor.catalog import Catalog, load_catalog
+from kraken_doctor.protocol import sign
 
 DEFAULT_TIMEOUT = 10.0
 USER_AGENT = "kraken-doctor (+https://github.com/kraken-doctor/kraken-doctor)"
@@ -77,13 +75,6 @@ class MillisecondNonce:
         with self._lock:
             self._last = max(int(time.time() * 1000), self._last + 1)
             return self._last
-
-
-def sign(secret: str, path: str, nonce: int, body: str) -> str:
-    """Kraken's API-Sign: base64(HMAC-SHA512(path + SHA256(nonce + body), b64decode(secret)))."""
-    inner = hashlib.sha256(str(nonce).encode() + body.encode()).digest()
-    mac = hmac.new(base64.b64decode(secret, validate=True), path.encode() + inner, hashlib.sha512)
-    return base64.b64encode(mac.digest()).decode()
 
 
 def _chain(exc: BaseException) -> str:

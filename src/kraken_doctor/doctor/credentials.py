@@ -9,16 +9,37 @@ as the bot's loader does. Every problem names the exact variable to set.
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kraken_doctor.catalog import Catalog, EnvVars
 from kraken_doctor.doctor import errors
 from kraken_doctor.doctor.model import MASTER, MASTER_LABEL, USER_PREFIX, Finding, account_label
+from kraken_doctor.protocol import KnownError, mask_key
+
+if TYPE_CHECKING:
+    from kraken_doctor.doctor.context import Context, Run
+
+#: `--account all` (and no --account): every account the bot would load
+ALL = "all"
+#: a run of key-alphabet characters long enough to be a key, a secret or a large part of one
+_CREDENTIAL_RUN = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
 
 label = account_label
+
+
+def credential_shaped(text: str) -> bool:
+    """Whether `text` holds something shaped like a Kraken key or secret (random base64)."""
+    return any(
+        any(c.isupper() for c in run)
+        and any(c.islower() for c in run)
+        and any(c.isdigit() for c in run)
+        for run in _CREDENTIAL_RUN.findall(text)
+    )
 
 
 @dataclass
@@ -113,7 +134,7 @@ def check(cat: Catalog, creds: Credentials, env_file: Path | None) -> list[Findi
     """Findings for a missing, empty or whitespace-only variable, each naming the variable."""
     out: list[Finding] = []
     where = f"the environment or {env_file}" if env_file else "the environment or a .env file"
-    url = errors.url(cat, errors.INVALID_KEY)
+    url = errors.url(cat, KnownError.INVALID_KEY)
     for var, what in ((creds.key, "API key"), (creds.secret, "private key (secret)")):
         if var.value is None:
             out.append(
@@ -257,4 +278,95 @@ def read_user_configs(directory: str | Path) -> UserConfigs:
             uid = entry.get("user_id") if isinstance(data, list) else path.stem
             if isinstance(uid, str) and valid_user_id(uid) and uid not in out.ids:
                 out.ids.append(uid)
+    return out
+
+
+def first_name_collisions(env: EnvVars, user_ids: Iterable[str]) -> list[tuple[list[str], Finding]]:
+    """Users the bot cannot tell apart (same first name, same variables), and the finding."""
+    by_first: dict[str, list[str]] = {}
+    for uid in user_ids:
+        by_first.setdefault(env.first_name(uid), []).append(uid)
+    out = []
+    for first, ids in sorted(by_first.items()):
+        if len(ids) > 1:
+            key_name, secret_name = env.for_user(ids[0])
+            out.append(
+                (
+                    ids,
+                    Finding(
+                        "hygiene",
+                        "fail",
+                        "first-name-collision",
+                        f"Users {', '.join(ids)} share the first name {first}: the bot reads "
+                        f"{key_name} and {secret_name} for all of them, so they trade with one "
+                        "key.",
+                        "Give each user a user_id with a different first part (before the first "
+                        "underscore), then set that user's variables.",
+                        None,
+                        key_name,
+                    ),
+                )
+            )
+    return out
+
+
+def _bad_account(cat: Catalog, given: str) -> Finding:
+    example = cat.env_vars.example_users[0]
+    # A key pasted into --account is not repeated back.
+    shown = "That --account value" if credential_shaped(given) else repr(given[:40])
+    return Finding(
+        "credentials",
+        "error",
+        "bad-account",
+        f"{shown} is not an account name: use {MASTER_LABEL}, {label(example)} (as the bot's "
+        f"log prints them), {example}, or {ALL}.",
+        f"Pass --account {MASTER_LABEL}, --account {label(example)}, or leave --account out "
+        "to check every account.",
+    )
+
+
+def select(run: Run) -> list[Finding]:
+    """Which accounts to check: every account the bot would load unless `--account` says.
+
+    The bot loads the master (or the legacy pair), every Kraken user of its config files and,
+    by the variables' names, every user whose variables are set; a config user and a variable
+    with the same first name are one account, named by the config's user id. Also finds the
+    users the bot cannot tell apart, among every user known.
+    """
+    cat = run.cat
+    configs = read_user_configs(run.opts.cwd or os.getcwd())
+    configured = configs.ids
+    findings = list(configs.problems)
+    wanted: list[str] = []
+    for a in run.opts.accounts or [ALL]:
+        if a.strip().lower() == ALL:
+            wanted.append(MASTER)
+            firsts = {cat.env_vars.first_name(u) for u in configured}
+            wanted.extend(configured)
+            wanted.extend(
+                u
+                for u in users_in_env(cat, run.environ, run.dotenv)
+                if cat.env_vars.first_name(u) not in firsts
+            )
+            continue
+        name = account_from(a)
+        if name is None:
+            findings.append(_bad_account(cat, a))
+            continue
+        wanted.append(name)
+    run.accounts = list(dict.fromkeys(wanted))
+    run.users = [a for a in dict.fromkeys(configured + run.accounts) if a != MASTER]
+    run.collisions = first_name_collisions(cat.env_vars, run.users)
+    return findings
+
+
+def run(ctx: Context) -> list[Finding]:
+    """The account's variables are set and not empty, and no other user reads the same ones.
+
+    Only then is the key shown, by its last four characters.
+    """
+    out = check(ctx.cat, ctx.creds, ctx.run.env_file.path)
+    out += [f for ids, f in ctx.run.collisions if ctx.report.account in ids]
+    if not any(f.status == "fail" for f in out):
+        ctx.report.key_hint = mask_key(ctx.creds.key.value or "")
     return out

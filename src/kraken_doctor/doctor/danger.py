@@ -7,16 +7,20 @@ because bots on platforms with changing addresses cannot always use them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kraken_doctor.catalog import Catalog
 from kraken_doctor.doctor import errors
 from kraken_doctor.doctor.model import Finding, PermState
+from kraken_doctor.protocol import KnownError
+
+if TYPE_CHECKING:
+    from kraken_doctor.doctor.context import Context
 
 
 def check(states: dict[str, PermState], key_info: Any, cat: Catalog) -> list[Finding]:
     out = []
-    url = errors.url(cat, errors.PERMISSION_DENIED)
+    url = errors.url(cat, KnownError.PERMISSION_DENIED)
     for p in cat.forbidden_permissions:
         group = cat.group(p.group).label
         if states.get(p.id) == "granted":
@@ -70,3 +74,10 @@ def check(states: dict[str, PermState], key_info: Any, cat: Catalog) -> list[Fin
             names = ", ".join(p.label for p in decided)
             out.insert(0, Finding("danger", "pass", "no-forbidden", f"Not ticked: {names}."))
     return out
+
+
+def run(ctx: Context) -> list[Finding]:
+    """Once the boxes are known: what the key may do that no bot should."""
+    if ctx.states is None:
+        return []
+    return check(ctx.states, ctx.key_result, ctx.cat)

@@ -12,26 +12,10 @@ from dataclasses import dataclass
 from kraken_doctor.catalog import Catalog, KrakenErrorEntry
 from kraken_doctor.doctor.model import Finding, Step
 from kraken_doctor.links import docs_url, find_error
+from kraken_doctor.protocol import KnownError
 
-#: errors that mean "try again later": the check could not run, nothing to fix in the key
-_TEMPORARY_CATEGORIES = {"rate-limit", "service"}
-_TEMPORARY_SLUGS = {
-    "egeneral-temporary-lockout",
-    "egeneral-internal-error",
-    "egeneral-too-many-requests",
-    "eauth-rate-limit-exceeded",
-    "eauth-too-many-requests",
-}
 #: categories of errors Kraken only sends once the key's permission for the call is checked
 _AFTER_PERMISSION_CATEGORIES = {"order", "query", "funding"}
-PERMISSION_DENIED = "egeneral-permission-denied"
-UNKNOWN_METHOD = "egeneral-unknown-method"
-INVALID_NONCE = "eapi-invalid-nonce"
-INVALID_SIGNATURE = "eapi-invalid-signature"
-INVALID_KEY = "eapi-invalid-key"
-UNAVAILABLE = "eservice-unavailable"
-CANCEL_ONLY = "eservice-market-in-cancel-only-mode"
-POST_ONLY = "eservice-market-in-post-only-mode"
 
 
 def err(cat: Catalog, slug: str) -> str:
@@ -55,8 +39,8 @@ class Classified:
 
     @property
     def temporary(self) -> bool:
-        e = self.entry
-        return bool(e and (e.category in _TEMPORARY_CATEGORIES or e.slug in _TEMPORARY_SLUGS))
+        """Whether the error passes on its own (the catalog's `retry`): nothing to fix."""
+        return bool(self.entry and self.entry.temporary)
 
     @property
     def order_or_argument(self) -> bool:
@@ -66,7 +50,7 @@ class Classified:
         if e is None:
             return self.error.startswith("EOrder:")
         return e.category in _AFTER_PERMISSION_CATEGORIES or e.slug.startswith(
-            "egeneral-invalid-arguments"
+            KnownError.INVALID_ARGUMENTS
         )
 
 

@@ -14,18 +14,12 @@ import textwrap
 from typing import Any
 
 from kraken_doctor.catalog import Catalog, Permission, load_catalog
-from kraken_doctor.doctor import credentials, errors
+from kraken_doctor.doctor import credentials
 from kraken_doctor.links import base_url, docs_url, error_index_path, find_error
-
-RETRY = {
-    "never": "do not retry; fix the cause first",
-    "after-fix": "retry once the cause is fixed",
-    "backoff": "retry with growing pauses",
-    "after-wait": "wait, then retry once",
-}
+from kraken_doctor.protocol import KnownError
 
 #: errors whose fix is the key's permission boxes: explain lists the boxes with them
-BOX_ERRORS = {errors.PERMISSION_DENIED, "eaccount-invalid-permissions"}
+BOX_ERRORS = {KnownError.PERMISSION_DENIED, KnownError.INVALID_PERMISSIONS}
 
 #: the bot's account label in a log line: `... failed (USER:alice_example): E...`
 _LABEL = re.compile(r"\((MASTER|USER:[^()\s]{1,64})\)", re.IGNORECASE)
@@ -106,8 +100,7 @@ def explain(text: str, catalog: Catalog | None = None) -> tuple[dict[str, Any], 
         "boxes": boxes(cat) if entry.slug in BOX_ERRORS else None,
         "verify": entry.verify,
         "command": account["command"] if account else COMMAND,
-        "retry": RETRY[entry.retry]
-        + (" (retrying before the fix can lock the key out)" if entry.retry_risks_lockout else ""),
+        "retry": cat.retry_text(entry),
         "uncertain": entry.uncertain,
         "url": docs_url(entry.string, cat),
     }, 0
@@ -144,7 +137,7 @@ def render(data: dict[str, Any], as_json: bool = False) -> str:
     lines += [
         *_wrap(f"Check: {data['verify']}"),
         f"Command: {data['command']}",
-        *_wrap(f"Retry: {data['retry']}."),
+        *_wrap(f"Retry: {data['retry']}"),
     ]
     if data["uncertain"]:
         lines += _wrap(f"Note: {data['uncertain']}")

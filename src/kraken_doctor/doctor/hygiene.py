@@ -14,11 +14,17 @@ import binascii
 import string
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from kraken_doctor.catalog import Catalog, EnvVars
+from kraken_doctor.catalog import Catalog
 from kraken_doctor.doctor import errors
 from kraken_doctor.doctor.credentials import Credentials, Variable
+from kraken_doctor.doctor.credentials import first_name_collisions as first_name_collisions
 from kraken_doctor.doctor.model import Finding
+from kraken_doctor.protocol import KnownError
+
+if TYPE_CHECKING:
+    from kraken_doctor.doctor.context import Context
 
 SECRET_BYTES = 64  # a Kraken private key is base64 of 64 random bytes (88 characters, "==")
 _B64 = set(string.ascii_letters + string.digits + "+/=")
@@ -171,8 +177,8 @@ def _secret_shape(var: Variable, url_sig: str, url_key: str) -> list[Finding]:
 
 def check(cat: Catalog, creds: Credentials) -> list[Finding]:
     """Findings on the two values of one account (only when both are set)."""
-    url_key = errors.url(cat, errors.INVALID_KEY)
-    url_sig = errors.url(cat, errors.INVALID_SIGNATURE)
+    url_key = errors.url(cat, KnownError.INVALID_KEY)
+    url_sig = errors.url(cat, KnownError.INVALID_SIGNATURE)
     key, secret = creds.key, creds.secret
     out = _text_problems(key, "API key", url_key) + _text_problems(secret, "private key", url_sig)
     if any(f.status == "fail" for f in out):
@@ -218,35 +224,6 @@ def check(cat: Catalog, creds: Credentials) -> list[Finding]:
     return out
 
 
-def first_name_collisions(env: EnvVars, user_ids: Iterable[str]) -> list[tuple[list[str], Finding]]:
-    """Users the bot cannot tell apart (same first name, same variables), and the finding."""
-    by_first: dict[str, list[str]] = {}
-    for uid in user_ids:
-        by_first.setdefault(env.first_name(uid), []).append(uid)
-    out = []
-    for first, ids in sorted(by_first.items()):
-        if len(ids) > 1:
-            key_name, secret_name = env.for_user(ids[0])
-            out.append(
-                (
-                    ids,
-                    Finding(
-                        "hygiene",
-                        "fail",
-                        "first-name-collision",
-                        f"Users {', '.join(ids)} share the first name {first}: the bot reads "
-                        f"{key_name} and {secret_name} for all of them, so they trade with one "
-                        "key.",
-                        "Give each user a user_id with a different first part (before the first "
-                        "underscore), then set that user's variables.",
-                        None,
-                        key_name,
-                    ),
-                )
-            )
-    return out
-
-
 def shared_keys(
     cat: Catalog, pairs: Iterable[tuple[str, str, str]]
 ) -> list[tuple[list[str], Finding]]:
@@ -271,9 +248,10 @@ def shared_keys(
                         "shared-key",
                         f"{var} ({account}) holds the same key as {other_var} ({other}). Two "
                         "programs or accounts on one key send clashing nonces "
-                        f"({errors.err(cat, errors.INVALID_NONCE)}) and share one rate counter.",
+                        f"({errors.err(cat, KnownError.INVALID_NONCE)}) and share one rate "
+                        "counter.",
                         "Create a separate key for each account and program.",
-                        errors.url(cat, errors.INVALID_NONCE),
+                        errors.url(cat, KnownError.INVALID_NONCE),
                         var,
                     ),
                 )
@@ -281,3 +259,17 @@ def shared_keys(
         else:
             seen[v] = (account, var)
     return out
+
+
+def run(ctx: Context) -> list[Finding]:
+    """The account's values, before any request: damage that would make Kraken refuse them."""
+    return check(ctx.cat, ctx.creds)
+
+
+def across(contexts: list[Context]) -> None:
+    """Across the accounts whose values look right: keys shared by two of them (a warning)."""
+    pairs = [(c.report.account, c.creds.key.name, c.creds.key.value or "") for c in contexts]
+    for ids, f in shared_keys(contexts[0].cat, pairs) if contexts else []:
+        for c in contexts:
+            if c.report.account in ids:
+                c.report.add(f)

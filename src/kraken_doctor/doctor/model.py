@@ -1,14 +1,19 @@
 """The doctor's results as plain data, shared by the checks, the verdict and the report.
 
 Everything a person or a machine reads comes from these objects, so the human text and the
-JSON can never disagree. Nothing here holds a secret: keys appear only as their last four
-characters (`key_hint`).
+JSON can never disagree. They are pydantic dataclasses (the checks build them positionally):
+`REPORT` dumps a run as JSON and derives the published JSON Schema from the same types.
+Nothing here holds a secret: keys appear only as their last four characters (`key_hint`, made
+by `protocol.mask_key`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import field
+from typing import Literal
+
+from pydantic import ConfigDict, TypeAdapter, computed_field, field_serializer
+from pydantic.dataclasses import dataclass
 
 Status = Literal["pass", "info", "warn", "fail", "error", "skip"]
 Step = Literal["credentials", "hygiene", "reachability", "authentication", "permissions", "danger"]
@@ -26,6 +31,11 @@ STEPS: tuple[Step, ...] = (
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_COULD_NOT_RUN = 2
+ExitCode = Literal[0, 1, 2]
+
+#: no field but the declared ones; in the schema, every field is required (the JSON always
+#: carries each, null when empty)
+_CONFIG = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 #: the account names the doctor uses, and how the bot's log labels them
@@ -39,13 +49,7 @@ def account_label(account: str) -> str:
     return MASTER_LABEL if account == MASTER else f"{USER_PREFIX}{account}"
 
 
-def key_hint(key: str) -> str:
-    """How a key is shown anywhere: its last four characters, never more."""
-    key = key.strip()
-    return f"...{key[-4:]}" if len(key) > 8 else "..."
-
-
-@dataclass
+@dataclass(config=_CONFIG)
 class Finding:
     """One thing a step found. `fail` means a problem to fix, `error` that a step could not run."""
 
@@ -57,19 +61,8 @@ class Finding:
     url: str | None = None
     variable: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "step": self.step,
-            "status": self.status,
-            "code": self.code,
-            "message": self.message,
-            "fix": self.fix,
-            "url": self.url,
-            "variable": self.variable,
-        }
 
-
-@dataclass
+@dataclass(config=_CONFIG)
 class CallRecord:
     """One HTTP request the doctor made, for the report and the benchmark."""
 
@@ -79,17 +72,12 @@ class CallRecord:
     cost: int
     elapsed_ms: float
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "method": self.method,
-            "private": self.private,
-            "outcome": self.outcome,
-            "cost": self.cost,
-            "elapsed_ms": round(self.elapsed_ms, 1),
-        }
+    @field_serializer("elapsed_ms")
+    def _tenths(self, value: float) -> float:
+        return round(value, 1)
 
 
-@dataclass
+@dataclass(config=_CONFIG)
 class ChecklistItem:
     """One box to change in Kraken's UI: `tick`, `untick`, or `check` (could not tell)."""
 
@@ -101,22 +89,11 @@ class ChecklistItem:
     reason: str
     url: str
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "action": self.action,
-            "permission": self.permission,
-            "label": self.label,
-            "group": self.group,
-            "old_labels": list(self.old_labels),
-            "reason": self.reason,
-            "url": self.url,
-        }
-
 
 PermState = Literal["granted", "missing", "unknown"]
 
 
-@dataclass
+@dataclass(config=_CONFIG)
 class AccountReport:
     """Everything the doctor found for one account (master or one user)."""
 
@@ -125,17 +102,18 @@ class AccountReport:
     secret_variable: str | None = None
     key_hint: str | None = None
     source: str | None = None
-    findings: list[Finding] = field(default_factory=list)
-    permissions: dict[str, PermState] = field(default_factory=dict)
+    exit_code: ExitCode = EXIT_OK
     permission_method: Literal["GetApiKeyInfo", "probes"] | None = None
-    calls: list[CallRecord] = field(default_factory=list)
+    permissions: dict[str, PermState] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
     checklist: list[ChecklistItem] = field(default_factory=list)
-    exit_code: int = EXIT_OK
+    calls: list[CallRecord] = field(default_factory=list)
 
     def add(self, finding: Finding) -> Finding:
         self.findings.append(finding)
         return finding
 
+    @computed_field
     @property
     def label(self) -> str:
         """The account as the bot's log names it: `MASTER` or `USER:<user_id>`."""
@@ -144,46 +122,33 @@ class AccountReport:
     def has(self, *statuses: Status) -> bool:
         return any(f.status in statuses for f in self.findings)
 
+    @computed_field
     @property
     def private_calls(self) -> int:
         return sum(1 for c in self.calls if c.private)
 
+    @computed_field
     @property
     def counter_points(self) -> int:
         return sum(c.cost for c in self.calls if c.private)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "account": self.account,
-            "label": self.label,
-            "key_variable": self.key_variable,
-            "secret_variable": self.secret_variable,
-            "key_hint": self.key_hint,
-            "source": self.source,
-            "exit_code": self.exit_code,
-            "permission_method": self.permission_method,
-            "permissions": dict(self.permissions),
-            "findings": [f.to_json() for f in self.findings],
-            "checklist": [c.to_json() for c in self.checklist],
-            "calls": [c.to_json() for c in self.calls],
-            "private_calls": self.private_calls,
-            "counter_points": self.counter_points,
-        }
 
 
 SCHEMA_VERSION = 1
 
 
-@dataclass
+@dataclass(config=ConfigDict(_CONFIG, title="kraken-doctor check --json"))
 class CheckReport:
     """The whole run: one report per account, the server checked and the overall exit code."""
 
     api_url: str
-    accounts: list[AccountReport] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    accounts: list[AccountReport] = field(default_factory=list)
+    schema_version: Literal[1] = field(default=SCHEMA_VERSION, init=False)
+    tool: Literal["kraken-doctor"] = field(default="kraken-doctor", init=False)
 
+    @computed_field
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         """The worst account's: problems to fix (1) win over a check that could not run (2).
 
         "All well" (0) only when every account checked is well; nothing checked is 2.
@@ -200,12 +165,6 @@ class CheckReport:
                 return code
         return EXIT_OK
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "tool": "kraken-doctor",
-            "api_url": self.api_url,
-            "exit_code": self.exit_code,
-            "findings": [f.to_json() for f in self.findings],
-            "accounts": [a.to_json() for a in self.accounts],
-        }
+
+#: `kraken-doctor check --json`: REPORT.dump_python(report, mode="json"), and the schema of it
+REPORT = TypeAdapter(CheckReport)

@@ -11,13 +11,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kraken_doctor.catalog import Catalog
-from kraken_doctor.doctor import errors, probes
+from kraken_doctor.doctor import auth, errors, probes
 from kraken_doctor.doctor.client import Answer, harmless
-from kraken_doctor.doctor.errors import PERMISSION_DENIED, classify
+from kraken_doctor.doctor.errors import classify
 from kraken_doctor.doctor.model import Finding, PermState
+from kraken_doctor.protocol import KnownError
+
+if TYPE_CHECKING:
+    from kraken_doctor.doctor.context import Context
 
 
 def from_key_info(result: Any, cat: Catalog) -> tuple[dict[str, PermState], list[Finding]]:
@@ -97,12 +101,12 @@ def run_probes(
             if ans.failure:
                 return ProbeRun(states, ans)
             c = classify(ans.errors[0], cat)
-            if c.slug == PERMISSION_DENIED:
+            if c.slug == KnownError.PERMISSION_DENIED:
                 observations.append((probe.endpoint, False))
             elif c.order_or_argument:
                 # Kraken checks permissions before arguments and order ids (kraken-api.md 3.2).
                 observations.append((probe.endpoint, True))
-            elif c.slug in (errors.CANCEL_ONLY, errors.POST_ONLY):
+            elif c.slug in (KnownError.CANCEL_ONLY, KnownError.POST_ONLY):
                 excluded.append(probe.endpoint)  # the market's mode, not the key: plan around it
             elif c.entry is not None and c.entry.category in ("auth", "rate-limit") or c.temporary:
                 return ProbeRun(states, ans)
@@ -114,7 +118,7 @@ def run_probes(
 
 def findings(states: dict[str, PermState], cat: Catalog, method: str) -> list[Finding]:
     """One finding per needed permission that is missing or unknown; one pass when all are on."""
-    url = errors.url(cat, errors.PERMISSION_DENIED)
+    url = errors.url(cat, KnownError.PERMISSION_DENIED)
     out = []
     needed = cat.required_permissions
     for p in needed:
@@ -156,3 +160,72 @@ def findings(states: dict[str, PermState], cat: Catalog, method: str) -> list[Fi
             )
         )
     return out
+
+
+def _probe(ctx: Context) -> tuple[dict[str, PermState] | None, list[Finding]]:
+    """The key's boxes from the probe plan, on a server without GetApiKeyInfo.
+
+    The first probe is the key's first accepted call here, so it gets authentication's nonce
+    retry, and its acceptance is authentication's pass. None when a probe stopped the plan.
+    """
+    cat = ctx.cat
+    out = [
+        Finding(
+            "permissions",
+            "info",
+            "no-getapikeyinfo",
+            "This server has no GetApiKeyInfo "
+            f"({errors.err(cat, KnownError.UNKNOWN_METHOD)}); probing each permission with "
+            "calls that change nothing instead.",
+        )
+    ]
+    tier = cat.tier(ctx.opts.tier)
+    budget = Budget(tier.max_counter, tier.decay_per_second)
+    budget.spend(cat.endpoint("GetApiKeyInfo").cost)
+    answered: list[Answer] = []
+
+    def call(endpoint: str, params: dict[str, str]) -> Answer:
+        if answered:
+            ans = ctx.client.private(endpoint, params)
+        else:
+            ans, race = auth.first_call(ctx, endpoint, params)
+            out.extend(race)
+        answered.append(ans)
+        return ans
+
+    plan = run_probes(call, cat, budget)
+    if plan.stopped is not None:
+        return None, [*out, auth.refused(ctx, plan.stopped, f"in answer to {plan.stopped.method}")]
+    if answered:
+        out.append(auth.passed(ctx.report.key_hint or "..."))
+    if plan.states and all(v != "granted" for v in plan.states.values()):
+        out.append(
+            Finding(
+                "permissions",
+                "warn",
+                "all-probes-denied",
+                "Every probe was refused with Permission denied. A key with API 2FA and no "
+                "code, or an IP allowlist without this machine, looks the same.",
+                "If the boxes on kraken.com are ticked, check the key's 2FA and IP allowlist.",
+            )
+        )
+    return plan.states, out
+
+
+def run(ctx: Context) -> list[Finding]:
+    """The key's boxes, from GetApiKeyInfo or else the probes; one finding per needed box."""
+    info = ctx.key_info
+    if info is not None and info.ok:
+        ctx.report.permission_method = "GetApiKeyInfo"
+        states, out = from_key_info(info.result, ctx.cat)
+        if not states:
+            return out
+    else:
+        found, out = _probe(ctx)
+        if found is None:
+            return out
+        ctx.report.permission_method = "probes"
+        states = found
+    ctx.states = states
+    ctx.report.permissions = dict(states)
+    return out + findings(states, ctx.cat, ctx.report.permission_method)

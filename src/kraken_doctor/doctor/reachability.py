@@ -1,29 +1,33 @@
-"""Can we reach Kraken at all, and is it open for trading? (SystemStatus and Time.)
+"""Can we reach Kraken at all, and is it open for trading? (The API URL, SystemStatus, Time.)
 
-These are public calls: no key is sent. A transport failure here explains every later
-failure, so it gets its own diagnosis and the private checks are skipped.
+The URL is checked before anything is sent. The calls are public: no key is sent. A
+transport failure here explains every later failure, so it gets its own diagnosis and the
+private checks are skipped.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import time
+import urllib.parse
+from typing import TYPE_CHECKING
 
 from kraken_doctor.catalog import Catalog, load_catalog
+from kraken_doctor.doctor import credentials
 from kraken_doctor.doctor.client import Answer, KrakenClient
-from kraken_doctor.doctor.errors import (
-    CANCEL_ONLY,
-    INVALID_NONCE,
-    POST_ONLY,
-    UNAVAILABLE,
-    classify,
-    err,
-    finding_for,
-    url,
-)
+from kraken_doctor.doctor.errors import classify, err, finding_for, url
 from kraken_doctor.doctor.model import Finding
+from kraken_doctor.protocol import KnownError
+
+if TYPE_CHECKING:
+    from kraken_doctor.doctor.context import Context, Run
 
 #: SystemStatus values (Kraken's words) and the catalog error a bot then meets
-MODES = {"maintenance": UNAVAILABLE, "cancel_only": CANCEL_ONLY, "post_only": POST_ONLY}
+MODES = {
+    "maintenance": KnownError.UNAVAILABLE,
+    "cancel_only": KnownError.CANCEL_ONLY,
+    "post_only": KnownError.POST_ONLY,
+}
 CLOCK_SKEW_WARN_S = 5
 
 
@@ -57,7 +61,7 @@ def transport_finding(ans: Answer, api_url: str, api_url_var: str) -> Finding:
         f"transport-{f.kind}",
         f"{ans.method} at {api_url}: {f.detail}.",
         fixes.get(f.kind, "Check the network and try again."),
-        url(cat, UNAVAILABLE),
+        url(cat, KnownError.UNAVAILABLE),
         api_url_var
         if f.kind in ("dns", "refused", "bad-url", "not-kraken", "redirect", "too-large")
         else None,
@@ -124,9 +128,108 @@ def check(
                     "clock-skew",
                     f"This machine's clock is about {abs(skew):.0f} s {way} Kraken's. Nonces "
                     "come from the clock; a clock that moves back causes "
-                    f"{err(cat, INVALID_NONCE)}.",
+                    f"{err(cat, KnownError.INVALID_NONCE)}.",
                     "Turn on time synchronisation (NTP) on the machine that runs the bot.",
-                    url(cat, INVALID_NONCE),
+                    url(cat, KnownError.INVALID_NONCE),
                 )
             )
     return out, skew
+
+
+def _url_problem(url: str, default: str) -> str | None:
+    """What is wrong with an API URL, in words that never repeat any part of it.
+
+    Checked before anything is sent or looked up: a key pasted into the URL must not reach
+    the screen, a DNS server or a proxy log.
+    """
+    not_url = f"is not an http(s) URL like {default}"
+    if not url.isascii() or not url.isprintable() or any(c.isspace() for c in url):
+        return not_url
+    if "@" in url:
+        return "carries a user name or password (the part before '@'); Kraken's API takes none"
+    if "?" in url or "#" in url:
+        return f"has a query ('?') or fragment ('#') part; Kraken's API address is only {default}"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        _ = parts.port  # a port that is not a number from 0 to 65535 raises ValueError
+    except ValueError:  # also an unclosed IPv6 bracket: "http://[::1"
+        return not_url
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return not_url
+    if credentials.credential_shaped(parts.netloc + parts.path):
+        return (
+            "holds text shaped like an API key or secret (in the host or the path); "
+            f"Kraken's API address is only {default}"
+        )
+    return None
+
+
+def _bad_url(run: Run, origin: str, problem: str) -> Finding:
+    # The value itself is never shown: a key pasted into the wrong variable, or a password
+    # in the URL, would end up in the report.
+    var = run.cat.env_vars.api_url
+    default = run.cat.env_vars.default_api_url
+    return Finding(
+        "reachability",
+        "error",
+        "bad-api-url",
+        f"{origin} {problem}.",
+        f"Fix {origin}, or {'leave it out' if origin == '--url' else 'unset it'} to use {default}.",
+        None,
+        var if origin == var else None,
+    )
+
+
+def _plain_http(url: str, var: str) -> Finding | None:
+    """A warning when the API key would travel unencrypted to another machine."""
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "http" or host == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return Finding(
+        "reachability",
+        "warn",
+        "plain-http",
+        f"{url} is plain http: the API key and every answer travel unencrypted.",
+        f"Use an https:// URL in {var} (Kraken's is https).",
+        None,
+        var,
+    )
+
+
+def address(run: Run) -> list[Finding]:
+    """The API URL (--url, else the variable, else Kraken's): an error stops the whole check."""
+    var = run.cat.env_vars.api_url
+    raw, origin = run.opts.api_url, "--url"
+    if raw is None:
+        found = credentials.lookup(var, run.environ, run.dotenv)
+        raw, origin = (found.value, found.name) if found.usable else (None, "")
+    if raw is None:
+        return []  # the report already names Kraken's own URL
+    url = raw.strip().rstrip("/")
+    problem = _url_problem(url, run.cat.env_vars.default_api_url)
+    if problem is not None:
+        run.report.api_url = f"({origin}: not usable)"
+        return [_bad_url(run, origin, problem)]
+    run.report.api_url = url
+    plain = _plain_http(url, var)
+    return [plain] if plain else []
+
+
+def run(ctx: Context) -> list[Finding]:
+    """The public calls, made once for every account; each account's report gets them."""
+    r = ctx.run
+    if r.public is None:
+        r.say(f"Checking {r.api_url} ...")
+        public = KrakenClient(r.api_url, timeout=r.opts.timeout, observer=r.recorder(None))
+        try:
+            r.public, r.skew = check(public, r.cat, r.cat.env_vars.api_url)
+        finally:
+            public.close()
+    ctx.report.calls.extend(r.public_calls)
+    return list(r.public)

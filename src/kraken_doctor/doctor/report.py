@@ -18,6 +18,7 @@ from kraken_doctor.doctor.model import (
     EXIT_COULD_NOT_RUN,
     EXIT_OK,
     MASTER,
+    REPORT,
     STEPS,
     AccountReport,
     ChecklistItem,
@@ -178,87 +179,17 @@ def render_text(report: CheckReport, color: bool = False) -> str:
 
 
 def render_json(report: CheckReport) -> str:
-    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    data = REPORT.dump_python(report, mode="json")
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def render(report: CheckReport, as_json: bool = False, color: bool = False) -> str:
     return render_json(report) if as_json else render_text(report, color)
 
 
-def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": props,
-        "required": required if required is not None else list(props),
-        "additionalProperties": False,
-    }
-
-
-_NSTR = {"type": ["string", "null"]}
-_FINDING = _obj(
-    {
-        "step": {"enum": list(STEPS)},
-        "status": {"enum": list(_TAGS)},
-        "code": {"type": "string"},
-        "message": {"type": "string"},
-        "fix": _NSTR,
-        "url": _NSTR,
-        "variable": _NSTR,
-    }
-)
-_CALL = _obj(
-    {
-        "method": {"type": "string"},
-        "private": {"type": "boolean"},
-        "outcome": {"type": "string"},
-        "cost": {"type": "integer"},
-        "elapsed_ms": {"type": "number"},
-    }
-)
-_ITEM = _obj(
-    {
-        "action": {"enum": list(_ACTIONS)},
-        "permission": {"type": "string"},
-        "label": {"type": "string"},
-        "group": {"type": "string"},
-        "old_labels": {"type": "array", "items": {"type": "string"}},
-        "reason": {"type": "string"},
-        "url": {"type": "string"},
-    }
-)
-_ACCOUNT = _obj(
-    {
-        "account": {"type": "string"},
-        "label": {"type": "string"},
-        "key_variable": _NSTR,
-        "secret_variable": _NSTR,
-        "key_hint": _NSTR,
-        "source": _NSTR,
-        "exit_code": {"enum": [0, 1, 2]},
-        "permission_method": {"enum": ["GetApiKeyInfo", "probes", None]},
-        "permissions": {
-            "type": "object",
-            "additionalProperties": {"enum": ["granted", "missing", "unknown"]},
-        },
-        "findings": {"type": "array", "items": _FINDING},
-        "checklist": {"type": "array", "items": _ITEM},
-        "calls": {"type": "array", "items": _CALL},
-        "private_calls": {"type": "integer"},
-        "counter_points": {"type": "integer"},
-    }
-)
-#: what `kraken-doctor check --json` prints (also `kraken-doctor check --json-schema`)
+#: what `kraken-doctor check --json` prints (also `kraken-doctor check --json-schema`), derived
+#: from the report's own types; tests/snapshots/check-report.schema.json shows any change
 JSON_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "kraken-doctor check --json",
-    **_obj(
-        {
-            "schema_version": {"const": 1},
-            "tool": {"const": "kraken-doctor"},
-            "api_url": {"type": "string"},
-            "exit_code": {"enum": [0, 1, 2]},
-            "findings": {"type": "array", "items": _FINDING},
-            "accounts": {"type": "array", "items": _ACCOUNT},
-        }
-    ),
+    **REPORT.json_schema(mode="serialization"),
 }

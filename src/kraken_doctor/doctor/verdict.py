@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kraken_doctor.catalog import Catalog
 from kraken_doctor.doctor import errors, probes
 from kraken_doctor.doctor.model import (
@@ -10,13 +12,18 @@ from kraken_doctor.doctor.model import (
     EXIT_PROBLEMS,
     AccountReport,
     ChecklistItem,
+    Finding,
     PermState,
 )
+from kraken_doctor.protocol import KnownError
+
+if TYPE_CHECKING:
+    from kraken_doctor.doctor.context import Context
 
 
 def checklist(states: dict[str, PermState], cat: Catalog) -> list[ChecklistItem]:
     """Tick what the bot needs and lacks, untick what no bot may have, look at the unknown."""
-    url = errors.url(cat, errors.PERMISSION_DENIED)
+    url = errors.url(cat, KnownError.PERMISSION_DENIED)
     wanted = set(probes.targets(cat))
     out = []
     for p in cat.permissions:  # catalog order = the order of the boxes in Kraken's UI
@@ -43,3 +50,10 @@ def exit_code(report: AccountReport) -> int:
     if report.has("error"):
         return EXIT_COULD_NOT_RUN
     return EXIT_OK
+
+
+def run(ctx: Context) -> list[Finding]:
+    """The checklist of boxes to change, once the boxes are known; it finds nothing new."""
+    if ctx.states is not None:
+        ctx.report.checklist = checklist(ctx.states, ctx.cat)
+    return []

@@ -31,6 +31,7 @@ from pydantic import (
 from kraken_doctor.catalog import _format_validation, load_catalog
 from kraken_doctor.mock.nonces import MAX_NONCE
 from kraken_doctor.mock.signing import SecretError, decode_secret
+from kraken_doctor.protocol import mask_key
 
 DEMO_FILE = "demo_accounts.yml"
 #: Balances must stay below this (a mock account never needs more).
@@ -49,11 +50,6 @@ class AccountsFileError(ValueError):
 def bot_permissions() -> list[str]:
     """The ids of every permission the bot needs, in the catalog's (Kraken's UI) order."""
     return [p.id for p in load_catalog().required_permissions]
-
-
-def last4(key: str) -> str:
-    """How a key is shown anywhere a person reads it: only its last four characters."""
-    return f"...{key[-4:]}" if len(key) > 4 else "..."
 
 
 @dataclass(eq=False)
@@ -81,7 +77,7 @@ class Account:
 
     def __repr__(self) -> str:  # never the secret, never the whole key
         return (
-            f"Account(name={self.name!r}, key={last4(self.key)!r}, "
+            f"Account(name={self.name!r}, key={mask_key(self.key)!r}, "
             f"permissions={self.permissions!r}, tier={self.tier!r})"
         )
 

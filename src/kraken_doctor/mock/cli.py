@@ -17,9 +17,10 @@ from collections.abc import Callable
 from typing import TextIO
 
 from kraken_doctor.catalog import load_catalog
-from kraken_doctor.mock.accounts import Account, AccountsFileError, demo_accounts, last4
+from kraken_doctor.mock.accounts import Account, AccountsFileError, demo_accounts
 from kraken_doctor.mock.accounts import load_accounts as _load_accounts
 from kraken_doctor.mock.server import MockKraken
+from kraken_doctor.protocol import mask_key
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -86,7 +87,7 @@ def _banner(srv: MockKraken, accounts: list[Account], demo: bool, out: TextIO) -
             w(f"    API key:     {acc.key}\n")
             w(f"    Private key: {acc.secret}\n")
         else:
-            w(f"    API key:     {last4(acc.key)} (the secret stays in your accounts file)\n")
+            w(f"    API key:     {mask_key(acc.key)} (the secret stays in your accounts file)\n")
         w(f"    Permissions: {slugs}\n")
         for pid in (p for p in acc.permissions if p in forbidden):
             label = f"{cat.group(forbidden[pid].group).label} - {forbidden[pid].label}"
