@@ -250,3 +250,25 @@ def test_missing_retry_wording_names_the_value(bad_catalog) -> None:
 def test_guide_that_is_not_a_docs_page(bad_catalog) -> None:
     msg = bad_catalog(lambda d: d["categories"][0]["guides"][0].update(page="https://example.com/"))
     assert "categories[0] (id 'auth').guides[0], field 'page'" in msg
+
+
+@pytest.mark.parametrize(
+    ("tail", "says"),
+    [
+        (b"42: x\n", "[42]: Keys should be strings"),  # a section named by a number
+        (b"# caf\xe9\n", "not UTF-8"),
+        (b"deep: " + b"[" * 100_000 + b"]" * 100_000 + b"\n", "nested too deeply"),
+        (b"big: " + b"9" * 5000 + b"\n", "number is too long"),
+    ],
+    ids=["int-key", "latin-1", "deep", "bigint"],
+)
+def test_a_broken_file_gets_a_message_not_a_traceback(
+    tmp_path: Path, tail: bytes, says: str
+) -> None:
+    """Fuzz finding F6: each of these crashed the loader with a raw Python exception."""
+    path = tmp_path / "catalog.yml"
+    path.write_bytes(yaml.safe_dump(_packaged_data(), sort_keys=False).encode() + tail)
+    with pytest.raises(CatalogError) as info:
+        load_catalog(path)
+    assert str(info.value).startswith(f"{path}:")
+    assert says in str(info.value)

@@ -396,7 +396,10 @@ def _entry_name(data: Any, loc: tuple[Any, ...]) -> str:
     node = data
     for step in loc:
         if isinstance(step, int):
-            parts[-1] = f"{parts[-1]}[{step}]" if parts else f"[{step}]"
+            if parts:
+                parts[-1] = f"{parts[-1]}[{step}]"
+            else:
+                parts.append(f"[{step}]")
             if isinstance(node, list) and step < len(node):
                 node = node[step]
                 if isinstance(node, dict):
@@ -541,18 +544,43 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # C: 10x
         return super().construct_mapping(node, deep=deep)
 
 
+#: Far deeper than any catalog entry; libyaml (the C loader) crashes the process on input
+#: nested some ten thousand levels deep, so such text is refused before it is parsed.
+MAX_NESTING = 100
+
+
+def _flow_nesting(text: str) -> int:
+    """The deepest run of open `[`/`{` brackets (quotes ignored: an upper bound is enough)."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def parse_catalog(text: str, source: str = CATALOG_FILE) -> Catalog:
     """Validate catalog YAML text; `source` names the file in error messages."""
+    if _flow_nesting(text) > MAX_NESTING:
+        raise CatalogError(f"{source}: lists or mappings are nested too deeply")
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
         raise CatalogError(f"{source}: not valid YAML: {exc}") from None
+    except RecursionError:
+        raise CatalogError(f"{source}: lists or mappings are nested too deeply") from None
+    except ValueError:  # PyYAML turning a number of thousands of digits into an int
+        raise CatalogError(f"{source}: a number is too long; no field needs one") from None
     if not isinstance(data, dict):
         raise CatalogError(f"{source}: expected a mapping of sections at the top level")
     try:
         cat = Catalog.model_validate(data)
     except ValidationError as exc:
         raise CatalogError(_format_validation(source, data, exc)) from None
+    except RecursionError:
+        raise CatalogError(f"{source}: lists or mappings are nested too deeply") from None
     _check_references(cat, source)
     return cat
 
@@ -566,6 +594,10 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise CatalogError(f"{p}: cannot read the catalog: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise CatalogError(
+            f"{p}: not UTF-8 text (byte {exc.start}): save the file as UTF-8"
+        ) from None
     return parse_catalog(text, str(p))
 
 
