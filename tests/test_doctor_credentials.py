@@ -64,6 +64,8 @@ def test_missing_or_empty_names_the_exact_variable(environ, code, variable) -> N
     hit = [f for f in findings if f.variable == variable]
     assert hit and hit[0].code == code and hit[0].status == "fail"
     assert variable in hit[0].message and variable in hit[0].fix
+    # A variable to set: the environment-variables guide, not a page about a refused key.
+    assert hit[0].url.endswith("/guides/environment-variables/")
 
 
 def test_environment_wins_over_dotenv_and_an_empty_value_hides_the_file() -> None:

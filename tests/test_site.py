@@ -366,3 +366,10 @@ def test_every_labelled_landmark_has_a_name(site: Build) -> None:
         if 'role="dialog"' in source and 'class="md-search"' in source:
             assert re.search(r'class="md-search"[^>]*role="dialog" aria-label="\w', source), page
     assert checked, "no labelled navigation found: the test no longer looks at anything"
+
+
+def test_the_doctors_guide_links_exist(site: Build, cat: Catalog) -> None:
+    """Pages the doctor prints by their source path (env_vars.guide) are built."""
+    from kraken_doctor.links import page_url
+
+    assert site.file_for(_site_path(site, page_url(cat.env_vars.guide, cat)))

@@ -203,6 +203,7 @@ class EnvVars(_Strict):
     example_users: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]]
     api_url: Text
     default_api_url: Annotated[str, StringConstraints(pattern=r"^https://\S+[^/]$")]
+    guide: Annotated[str, StringConstraints(pattern=r"^[a-z0-9/_-]+\.md$")]
 
     @staticmethod
     def first_name(user_id: str) -> str:

@@ -72,6 +72,14 @@ def error_index_path(catalog: Catalog | None = None) -> str:
     return (catalog or load_catalog()).site.errors_path
 
 
+def page_url(page: str, catalog: Catalog | None = None) -> str:
+    """The published URL of a docs page from its source path: `guides/x.md` -> `<base>guides/x/`."""
+    cat = catalog or load_catalog()
+    path = page.removesuffix(".md")
+    path = "" if path == "index" else path.removesuffix("/index") + "/"
+    return cat.site.base_url + path
+
+
 def docs_url(error: str, catalog: Catalog | None = None) -> str:
     """The URL of the page that fixes `error`, for bots to print next to the error.
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kraken_doctor.catalog import Catalog, EnvVars
-from kraken_doctor.doctor import errors
 from kraken_doctor.doctor.model import MASTER, MASTER_LABEL, USER_PREFIX, Finding, account_label
-from kraken_doctor.protocol import KnownError, mask_key
+from kraken_doctor.links import page_url
+from kraken_doctor.protocol import mask_key
 
 if TYPE_CHECKING:
     from kraken_doctor.doctor.context import Context, Run
@@ -134,7 +134,7 @@ def check(cat: Catalog, creds: Credentials, env_file: Path | None) -> list[Findi
     """Findings for a missing, empty or whitespace-only variable, each naming the variable."""
     out: list[Finding] = []
     where = f"the environment or {env_file}" if env_file else "the environment or a .env file"
-    url = errors.url(cat, KnownError.INVALID_KEY)
+    url = page_url(cat.env_vars.guide, cat)  # a variable to set, not a key Kraken refused
     for var, what in ((creds.key, "API key"), (creds.secret, "private key (secret)")):
         if var.value is None:
             out.append(
