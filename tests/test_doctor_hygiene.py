@@ -36,6 +36,15 @@ def test_a_clean_pair_passes() -> None:
     assert _codes() == {"values-clean": ("pass", None)}
 
 
+@pytest.mark.parametrize("key", ["abc", KEY[:-5], KEY + "QUJD"], ids=["3", "cut", "extra"])
+def test_a_key_of_the_wrong_length_is_flagged_not_passed(key: str) -> None:
+    """Walkthrough 12: a 3-character key went unremarked beside a flagged secret."""
+    findings = hygiene.check(CAT, _creds(key=key))
+    assert {f.code: f.status for f in findings} == {"key-length": "warn"}
+    assert f"holds {len(key)} characters" in findings[0].message
+    assert f"have {CAT.kraken.api_key_length}" in findings[0].message
+
+
 def test_surrounding_whitespace_is_only_a_warning_because_the_bot_strips_it() -> None:
     assert _codes(key=f"  {KEY}\r\n")["surrounding-whitespace"] == ("warn", ENV.master.key)
     assert "values-clean" in _codes(key=f" {KEY} ")

@@ -82,9 +82,10 @@ class Site(_Strict):
 
 
 class KrakenPages(_Strict):
-    """Kraken's own pages that fixes point people to."""
+    """Kraken's own pages that fixes point people to, and the shape of its keys."""
 
     status_page: Annotated[str, StringConstraints(pattern=r"^https://\S+[^/]$")]
+    api_key_length: Annotated[int, Field(gt=0, le=1000)]
 
 
 class PermissionGroup(_Strict):

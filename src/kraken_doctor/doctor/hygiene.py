@@ -212,7 +212,22 @@ def check(cat: Catalog, creds: Credentials) -> list[Finding]:
         )
     else:
         out.extend(_secret_shape(secret, url_sig, url_key))
-    if not any(f.status == "fail" for f in out):
+    key_length_ok = len(k) == cat.kraken.api_key_length
+    if not key_length_ok and not out:
+        out.append(
+            Finding(
+                "hygiene",
+                "warn",
+                "key-length",
+                f"{key.name} holds {len(k)} characters; Kraken's API keys have "
+                f"{cat.kraken.api_key_length}. Part of it may be missing, or something extra "
+                "was pasted.",
+                f"Copy the API key again, whole, into {key.name}.",
+                url_key,
+                key.name,
+            )
+        )
+    if key_length_ok and not any(f.status == "fail" for f in out):
         out.append(
             Finding(
                 "hygiene",
