@@ -70,4 +70,4 @@ lock: | $(UV)
 	  --generate-hashes --python-version 3.11.7 -o requirements.lock
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .ruff_cache
+	rm -rf $(VENV) site .cache .pytest_cache .ruff_cache
