@@ -76,6 +76,8 @@ def test_every_error_page_opens_from_the_error_index_and_has_one_h1(browse):
         elif entry.string not in browse.page.locator("article").inner_text():
             problems.append(f"{entry.string}: /{browse.path()} does not show the error string")
     assert not problems, "\n".join(problems)
+    # Every error page opened, so their consoles are checked here (the axe crawl opens one).
+    assert not browse.console_errors, "\n".join(browse.console_errors)
 
 
 def test_copy_buttons_copy_exactly_the_included_snippets(browse):
