@@ -38,6 +38,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 #: Package files that only build the site: they play no part in what a capture prints.
 SITE_ONLY = frozenset(
     {"macros.py", "site_hooks.py", "a11y_hooks.py", "search_hooks.py", "capture_hooks.py"}
+    | {"script_hooks.py", "whitespace_hooks.py"}
     | {"bench", "bench_doctor.py"}
 )
 PLACEHOLDER = re.compile(r"kd-capture-[0-9a-f]{64}")
