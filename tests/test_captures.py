@@ -224,8 +224,11 @@ def test_the_cache_can_live_elsewhere(project: Path, monkeypatch: pytest.MonkeyP
     assert not (project / captures.CACHE_DIR).exists()
 
 
-def test_a_deferred_batch_runs_in_workers_and_hands_back_placeholders(project: Path) -> None:
-    batch = Batch(project, deferred=True)
+@pytest.mark.parametrize("fresh_processes", [False, True], ids=["threads", "processes"])
+def test_a_deferred_batch_runs_in_workers_and_hands_back_placeholders(
+    project: Path, fresh_processes: bool
+) -> None:
+    batch = Batch(project, deferred=True, fresh_processes=fresh_processes)
     try:
         one = batch.text(snippet_capture("hello"))
         assert captures.PLACEHOLDER.fullmatch(one)

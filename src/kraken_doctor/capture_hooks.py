@@ -2,7 +2,8 @@
 
 MkDocs turns every page's Markdown into HTML first, then puts each page into its template.
 The `snippet_output` and `doctor_output` macros therefore only start a capture that is not
-cached yet (kraken_doctor.captures) and leave a placeholder in a code block; by the time the
+cached yet (kraken_doctor.captures: threads for a build, fresh processes under `mkdocs
+serve`) and leave a placeholder in a code block; by the time the
 pages reach their templates the captures have had the whole first pass to run, and each
 placeholder's code block is swapped for the capture's, rendered by the same Markdown
 extensions, before the search plugin indexes the page.
@@ -44,12 +45,19 @@ class _CodeRenderer:
 
 
 _renderer: _CodeRenderer | None = None
+_serving = False  # under `mkdocs serve`, captures run in fresh processes (see captures)
+
+
+def on_startup(command: str, **_: Any) -> None:
+    global _serving
+    _serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig, **_: Any) -> MkDocsConfig:
     global _renderer
     _renderer = None
-    captures.start(Path(config.config_file_path).parent, deferred=True)
+    project = Path(config.config_file_path).parent
+    captures.start(project, deferred=True, fresh_processes=_serving)
     return config
 
 

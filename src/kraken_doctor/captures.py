@@ -7,10 +7,12 @@ on every build, so a build runs only the captures whose inputs changed, and `mkd
 re-runs a capture as soon as one of its inputs is edited: nothing is remembered for the life
 of the process.
 
-Captures that must run go to a pool of fresh worker processes (fresh imports: an edited mock
-is the one that runs) while the build goes on rendering other pages. Until a capture is done
-its page holds a placeholder, which `capture_hooks` swaps for the text before the page is
-indexed and written (see `Batch`).
+Captures that must run go to two workers while the build goes on rendering other pages;
+until a capture is done its page holds a placeholder, which `capture_hooks` swaps for the
+text before the page is indexed and written (see `Batch`). A one-off `mkdocs build` runs
+them in threads (a snippet runs in its own process anyway). `mkdocs serve` runs them in
+fresh worker processes, because the server process keeps the modules it imported once: the
+mock or doctor code edited since would not be the code that runs.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ CACHE_DIR = Path(".cache") / "captures"
 #: Bumped when the stored format or the way captures run changes: old entries are ignored.
 FORMAT = 1
 PACKAGE_DIR = Path(__file__).resolve().parent
+SNIPPETS_DIR = "snippets"  # under the project: the files pages include and captures run
 #: Package files that only build the site: they play no part in what a capture prints.
 SITE_ONLY = frozenset(
     {"macros.py", "site_hooks.py", "a11y_hooks.py", "search_hooks.py", "capture_hooks.py"}
@@ -62,6 +65,11 @@ class Capture:
     @property
     def options(self) -> dict[str, Any]:
         return dict(self.params)
+
+
+def snippet_file(name: str, project: str | Path) -> Path:
+    """`connection_test` or `connection_test.py` -> <project>/snippets/connection_test.py."""
+    return Path(project) / SNIPPETS_DIR / (name if name.endswith(".py") else f"{name}.py")
 
 
 def snippet_capture(name: str, args: Sequence[str] = (), account: str = "trader") -> Capture:
@@ -127,9 +135,10 @@ def input_files(capture: Capture, project: Path) -> list[Path]:
     """The project's files a capture runs: for a snippet, the file and its local imports."""
     if capture.kind != "snippet":
         return []
-    from kraken_doctor.snippet_runs import snippet_path
-
-    return _local_modules(snippet_path(capture.options["name"], project))
+    path = snippet_file(capture.options["name"], project)
+    if not path.is_file():
+        raise CaptureError(f"no snippet {path.name!r} in {path.parent}")
+    return _local_modules(path)
 
 
 def _package_files() -> Iterable[Path]:
@@ -228,18 +237,26 @@ class Batch:
     `text(capture)` returns the text when it is cached. Otherwise, if the batch is `deferred`,
     it starts the run in a worker and returns a placeholder (`kd-capture-<key>`), which
     `result(placeholder)` later turns into the text; if not, it runs the capture there and
-    then. Either way a finished capture is stored, so the next build reads it.
+    then. Either way a finished capture is stored, so the next build reads it. Workers are
+    threads, or with `fresh_processes` processes that import this project's code afresh.
     """
 
-    def __init__(self, project: Path, deferred: bool = True, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        project: Path,
+        deferred: bool = True,
+        fresh_processes: bool = False,
+        workers: int | None = None,
+    ) -> None:
         self.project = project
         self.store = Store(cache_dir(project))
         self.deferred = deferred
+        self.fresh_processes = fresh_processes
         self.workers = workers or min(2, os.cpu_count() or 1)
         self.fingerprint = environment_fingerprint()
         self.ran: list[Capture] = []  # what this build had to run (the rest was cached)
         self._pending: dict[str, tuple[Capture, Future[str]]] = {}
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Executor | None = None
 
     def key(self, capture: Capture) -> str:
         return capture_key(capture, self.project, self.fingerprint)
@@ -258,7 +275,10 @@ class Batch:
 
     def _submit(self, capture: Capture) -> Future[str]:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=_worker_context())
+            if self.fresh_processes:
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=_worker_context())
+            else:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="capture")
         return self._pool.submit(_run_in_worker, capture, str(self.project))
 
     def _finish(self, key: str, capture: Capture, text: str) -> str:
@@ -295,11 +315,11 @@ class Batch:
 _current: Batch | None = None
 
 
-def start(project: Path, deferred: bool = True) -> Batch:
+def start(project: Path, deferred: bool = True, fresh_processes: bool = False) -> Batch:
     """A new build's batch (capture_hooks starts a deferred one when the build begins)."""
     global _current
     close_current()
-    _current = Batch(project, deferred=deferred)
+    _current = Batch(project, deferred=deferred, fresh_processes=fresh_processes)
     return _current
 
 
