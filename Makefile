@@ -61,8 +61,8 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    chromium fonts-liberation fonts-dejavu-core fonts-noto-color-emoji >/dev/null; }
 
+# The suite builds the site once (tests/sitebuild.py), strictly, for all its workers.
 test: $(STAMP) browser lint
-	$(BIN)/mkdocs build --strict --quiet
 	$(BIN)/python -m pytest -n 2
 
 # Lighthouse comes from npm (bench/package-lock.json) and runs Debian's chromium.
@@ -96,4 +96,4 @@ mutate: $(STAMP)
 	@cat mutants/mutmut-cicd-stats.json
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .ruff_cache mutants
+	rm -rf $(VENV) site .cache .pytest_cache .ruff_cache mutants

@@ -1,4 +1,5 @@
-"""Shared fixtures: a running mock Kraken with the demo accounts, and extra accounts on it.
+"""Shared fixtures: a running mock Kraken with the demo accounts, and extra accounts on it;
+the built site (`site_build`, once per test run, see sitebuild.py).
 
 Other parts add their own fixtures in their own conftest files (e.g. tests/snippets/).
 """
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from kraken_doctor.mock import Account, MockKraken
+from sitebuild import site_build  # noqa: F401  (a fixture, offered to every test)
 
 
 @pytest.fixture

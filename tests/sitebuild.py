@@ -1,14 +1,17 @@
-"""A strict build of the site into a temporary directory, once per test session (per worker),
-and small readers for the built HTML. Used by test_site.py and test_links.py."""
+"""A strict build of the site into a temporary directory, once per test run however many
+xdist workers share it, and small readers for the built HTML. The `site_build` fixture is
+offered to every test by tests/conftest.py (the browser tests serve the same build)."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import re
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -40,10 +43,8 @@ class Build:
         return target if target.is_file() else None
 
 
-@cache
-def build_once(site: Path) -> Build:
-    """`mkdocs build --strict` into `site`, as `make build` runs it; once per process, so
-    test modules that each import the fixture still share one build."""
+def _run_build(site: Path) -> Build:
+    """`mkdocs build --strict` into `site`, as `make build` runs it."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
     start = time.monotonic()
     proc = subprocess.run(
@@ -57,10 +58,53 @@ def build_once(site: Path) -> Build:
     return Build(site, proc.stdout + proc.stderr, proc.returncode, time.monotonic() - start)
 
 
+def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory every xdist worker of this run sees; the session's own without xdist."""
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run_id:
+        shared = tmp_path_factory.getbasetemp().parent / f"kd-site-{run_id}"
+    else:
+        shared = tmp_path_factory.getbasetemp() / "kd-site"
+    shared.mkdir(parents=True, exist_ok=True)
+    return shared
+
+
+def build_once(shared: Path) -> Build:
+    """The site built into `shared`, once for all the processes of a test run: the first to
+    take the lock builds and writes down how it went; the others read that."""
+    record = shared / "build.json"
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not record.exists():
+            build = _run_build(shared / "site")
+            data = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(build).items()}
+            record.write_text(json.dumps(data), "utf-8")
+    data = json.loads(record.read_text("utf-8"))
+    return Build(**{**data, "site": Path(data["site"])})
+
+
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The site, built once per test session (per worker) into a temporary directory."""
-    return build_once(tmp_path_factory.getbasetemp() / "kd-site")
+    """The site, built once per test run (shared by every xdist worker)."""
+    return build_once(shared_dir(tmp_path_factory))
+
+
+#: A page whose whole source is one macro call (`{{ error_page("slug") }}`) is that macro's
+#: template filled in from the catalog: one of them stands for all.
+_TEMPLATE_ONLY = re.compile(r"\A\s*\{\{\s*(?P<macro>\w+)\(.*\)\s*\}\}\s*\Z", re.DOTALL)
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+
+
+def template_of(path: str) -> str | None:
+    """The macro a page is made of alone (`error_page`), `generated` for a page a hook makes
+    (no source in docs/, e.g. a script's page), or None for a hand-written page."""
+    docs = PROJECT / "docs"
+    for source in (docs / (path.rstrip("/") + ".md"), docs / path / "index.md"):
+        if source.is_file():
+            body = _FRONT_MATTER.sub("", source.read_text(encoding="utf-8"), count=1)
+            match = _TEMPLATE_ONLY.match(body)
+            return match["macro"] if match else None
+    return "generated"
 
 
 class Links(HTMLParser):

@@ -209,7 +209,6 @@ def test_fence_is_longer_than_any_backticks_inside() -> None:
 
 def test_snippet_output_is_what_the_snippet_prints_fenced(cat: Catalog) -> None:
     """Captured from the real snippet against the mock, as the build does."""
-    macros.snippet_output.cache_clear()
     out = macros.snippet_output("error_link.py", ("EAPI:Invalid key",))
     assert out == macros.fenced(docs_url("EAPI:Invalid key"))
     out = macros.snippet_output("connection_test.py", (), "no-query-funds")
@@ -221,7 +220,6 @@ def test_doctor_output_is_the_demo_text_fenced(cat: Catalog) -> None:
     """Captured from the real `kraken-doctor demo` scenario, as the build does."""
     from kraken_doctor.demo import run_scenario
 
-    macros.doctor_output.cache_clear()
     text, code = run_scenario("permission-denied")
     assert code != 0
     out = macros.doctor_output("permission-denied")

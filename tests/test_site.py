@@ -173,15 +173,32 @@ def test_no_env_var_name_typed_by_hand(cat: Catalog) -> None:
     assert not problems, problems
 
 
+def _sidebar_links(html: str) -> list[str]:
+    """The `<a>` tags of a page's primary navigation (its sidebar, the drawer on a phone)."""
+    sidebar = html.split("md-nav--primary", 1)[1].split("<article", 1)[0]
+    return [t for t in re.findall(r"<a\s[^>]*>", sidebar) if "md-nav__link" in t]
+
+
 def test_every_page_is_in_the_nav(site: Build) -> None:
-    """Material renders the whole navigation in every page's primary sidebar."""
-    home = page_html(site, "")
-    sidebar = home.split("md-nav--primary", 1)[1].split("<article", 1)[0]
-    tags = [t for t in re.findall(r"<a\s[^>]*>", sidebar) if "md-nav__link" in t]
-    linked = {urljoin("/", re.search(r'href="([^"]*)"', t).group(1).split("#")[0]) for t in tags}
-    pages = {"/" + doc_url(md) for md in DOCS.rglob("*.md")}
-    missing = sorted(pages - linked)
+    """Each page's sidebar shows where it is: a page missing from the nav has no active link."""
+    missing = []
+    for md in sorted(DOCS.rglob("*.md")):
+        links = _sidebar_links(page_html(site, doc_url(md)))
+        if not any("md-nav__link--active" in t and re.search(r'href="\./?"', t) for t in links):
+            missing.append(doc_url(md))
     assert not missing, missing
+
+
+def test_the_sidebar_lists_only_the_open_sections(site: Build, cat: Catalog) -> None:
+    """navigation.prune: the guide's sidebar does not carry all the error pages, and an
+    error page's sidebar carries the pages of its own category."""
+    guide = page_html(site, f"{cat.site.errors_path}egeneral-permission-denied/")
+    error_links = [t for t in _sidebar_links(guide) if re.search(r'href="\.\./e[a-z]', t)]
+    assert len(error_links) < len(cat.errors) // 2, "the guide's sidebar lists the error pages"
+    entry = cat.error("eapi-invalid-key")
+    same = [e.slug for e in cat.errors if e.category == entry.category and e.slug != entry.slug]
+    links = " ".join(_sidebar_links(page_html(site, f"{cat.site.errors_path}{entry.slug}/")))
+    assert all(f"../{slug}/" in links for slug in same), "its own category is listed"
 
 
 def test_every_error_has_a_page_and_every_page_an_error(site: Build, cat: Catalog) -> None:

@@ -11,7 +11,7 @@ import json
 import posixpath
 import re
 from collections.abc import Callable
-from functools import cache
+from pathlib import Path
 from typing import Any
 
 from kraken_doctor.catalog import Catalog, KrakenErrorEntry, Needs, Permission, load_catalog
@@ -383,22 +383,21 @@ def site_address(cat: Catalog, kind: str = "base") -> str:
 # -- captured outputs (others' modules, imported only when a page asks) ----------------------
 
 
-@cache
 def snippet_output(name: str, args: tuple[str, ...] = (), account: str = "trader") -> str:
-    """What a snippet prints when run against the mock; captured at build time, never typed."""
-    from kraken_doctor.snippet_runs import run_snippet
+    """What a snippet prints when run against the mock; captured at build time, never typed.
+    (The site's macro reads it from the capture cache; see `define_env`.)"""
+    from kraken_doctor.captures import run, snippet_capture
+    from kraken_doctor.snippet_runs import PROJECT_DIR
 
-    return fenced(run_snippet(name, list(args), account=account))
+    return fenced(run(snippet_capture(name, args, account), PROJECT_DIR))
 
 
-@cache
 def doctor_output(scenario: str, json: bool = False) -> str:
     """What `kraken-doctor demo --scenario NAME` prints; captured at build time."""
-    from kraken_doctor.demo import run_scenario
-    from kraken_doctor.snippet_runs import SHOWN_URL
+    from kraken_doctor.captures import doctor_capture, run
+    from kraken_doctor.snippet_runs import PROJECT_DIR
 
-    text, _code = run_scenario(scenario, json=json, shown_url=SHOWN_URL)
-    return fenced(text)
+    return fenced(run(doctor_capture(scenario, json), PROJECT_DIR))
 
 
 # -- registration ----------------------------------------------------------------------------
@@ -406,9 +405,18 @@ def doctor_output(scenario: str, json: bool = False) -> str:
 
 def define_env(env: Any) -> None:
     """Register the macros pages may call (pages opt in with `render_macros: true`)."""
+    from kraken_doctor import captures
+
     cat = load_catalog()
     env.variables["catalog"] = cat
     env.variables["env_vars"] = cat.env_vars
+    # Captures come from the disk cache, or run in parallel (kraken_doctor.captures); the
+    # project is the one being built, whose snippets/ the pages include.
+    project = Path(env.conf["config_file_path"]).resolve().parent
+    captures.close_current()
+
+    def captured(capture: captures.Capture) -> str:
+        return fenced(captures.for_build(project).text(capture))
 
     def page() -> str | None:
         return env.page.file.src_uri if env.page is not None else None
@@ -435,10 +443,12 @@ def define_env(env: Any) -> None:
         "errors_json_sample": lambda count=2: errors_json_sample(cat, count),
         "site_address": lambda kind="base": site_address(cat, kind),
         "user_label": lambda index=0: user_label(cat, index),
-        "snippet_output": lambda name, args=(), account="trader": snippet_output(
-            name, tuple(args), account
+        "snippet_output": lambda name, args=(), account="trader": captured(
+            captures.snippet_capture(name, args, account)
         ),
-        "doctor_output": lambda scenario, json=False: doctor_output(scenario, json),
+        "doctor_output": lambda scenario, json=False: captured(
+            captures.doctor_capture(scenario, json)
+        ),
     }
     for name, fn in plain.items():
         env.macro(fn, name)

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kraken_doctor.captures import snippet_file
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock import MockKraken
 from kraken_doctor.mock.cli import DEFAULT_PORT
@@ -39,10 +40,9 @@ class SnippetRun:
 
 def snippet_path(name: str, project_dir: str | Path | None = None) -> Path:
     """`connection_test` or `connection_test.py` -> <project>/snippets/connection_test.py."""
-    file = name if name.endswith(".py") else f"{name}.py"
-    path = Path(project_dir or PROJECT_DIR) / "snippets" / file
+    path = snippet_file(name, project_dir or PROJECT_DIR)
     if not path.is_file():
-        raise SnippetRunError(f"no snippet {file!r} in {path.parent}")
+        raise SnippetRunError(f"no snippet {path.name!r} in {path.parent}")
     return path
 
 

@@ -1,16 +1,14 @@
 """The built site in headless chromium: one strict build per run, one server per worker.
 
 Under pytest-xdist every worker is its own process with its own session fixtures. The build
-is the slow part, so the first worker to get the lock builds into a directory all workers of
-this run share (keyed by xdist's run id); each worker then serves it on its own port. Every
-browser context refuses requests that leave 127.0.0.1 and records them, and every test fails
-if its pages tried one.
+is the slow part: `site_build` (tests/sitebuild.py) makes one for the whole run, which the
+other site tests read too, and each worker serves it on its own port. Every browser context
+refuses requests that leave 127.0.0.1 and records them, and every test fails if its pages
+tried one.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,37 +27,18 @@ from playwright.sync_api import (
 )
 
 from kraken_doctor.bench.browser import ChromiumMissing, launch
-from kraken_doctor.bench.site import BuildError, build_site, page_paths, project_dir, serve
+from kraken_doctor.bench.site import page_paths, serve
+from sitebuild import template_of
 
-PROJECT = project_dir(Path(__file__).parent)
 LOCAL_HOSTS = {"127.0.0.1"}
 
 
-def _shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A directory every xdist worker of this run sees; the session's own without xdist."""
-    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    if run_id:
-        shared = tmp_path_factory.getbasetemp().parent / f"site-{run_id}"
-    else:
-        shared = tmp_path_factory.getbasetemp() / "site-build"
-    shared.mkdir(parents=True, exist_ok=True)
-    return shared
-
-
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`mkdocs build --strict` into a temporary directory, once per test run."""
-    shared = _shared_dir(tmp_path_factory)
-    site, done = shared / "site", shared / "built"
-    with open(shared / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not done.exists():
-            try:
-                build_site(site, PROJECT)
-            except BuildError as exc:
-                pytest.fail(str(exc), pytrace=False)
-            done.touch()
-    return site
+def built_site(site_build) -> Path:
+    """The strict build of this test run (tests/sitebuild.py: one for all workers)."""
+    if site_build.returncode != 0:
+        pytest.fail(f"`mkdocs build --strict` failed:\n{site_build.output}", pytrace=False)
+    return site_build.site
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +52,19 @@ def site_url(built_site: Path) -> Iterator[str]:
 def site_pages(built_site: Path) -> list[str]:
     """Every page in the built site's sitemap, as a path relative to the site root."""
     return page_paths(built_site)
+
+
+@pytest.fixture(scope="session")
+def audited_pages(site_pages: list[str]) -> list[str]:
+    """Every hand-written page, and the first page of each template: what the page-wide
+    checks (axe, console errors) visit. Pages of one template differ only in catalog text."""
+    chosen, seen = [], set()
+    for path in site_pages:
+        template = template_of(path)
+        if template is None or template not in seen:
+            chosen.append(path)
+            seen.add(template)
+    return chosen
 
 
 @pytest.fixture(scope="session")

@@ -76,6 +76,25 @@ def test_every_error_page_opens_from_the_error_index_and_has_one_h1(browse):
         elif entry.string not in browse.page.locator("article").inner_text():
             problems.append(f"{entry.string}: /{browse.path()} does not show the error string")
     assert not problems, "\n".join(problems)
+    # Every error page opened, so their consoles are checked here (the axe crawl opens one).
+    assert not browse.console_errors, "\n".join(browse.console_errors)
+
+
+def _copy_all(browse) -> list[str]:
+    """What every visible copy button of the current page puts on the clipboard."""
+    page = browse.page
+    for summary in page.locator("article details:not([open]) > summary").element_handles():
+        if summary.is_visible():
+            summary.click()  # collapsed blocks may hold code too
+    copied = []
+    for button in page.locator("article button[data-md-type='copy']").all():
+        if not button.is_visible():
+            continue  # in a tab that is not selected
+        page.evaluate("navigator.clipboard.writeText('')")
+        button.click()  # the copy is asynchronous: wait until the clipboard has it
+        page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''")
+        copied.append(page.evaluate("navigator.clipboard.readText()"))
+    return copied
 
 
 def test_copy_buttons_copy_exactly_the_included_snippets(browse):
@@ -85,18 +104,14 @@ def test_copy_buttons_copy_exactly_the_included_snippets(browse):
     problems = []
     for path, expected in includes.items():
         browse.goto(path)
-        page = browse.page
-        for summary in page.locator("article details:not([open]) > summary").element_handles():
-            if summary.is_visible():
-                summary.click()  # collapsed examples ("??? example") hold the whole scripts
-        copied = []
-        for button in page.locator("article button[data-md-type='copy']").all():
-            if not button.is_visible():
-                continue  # in a tab that is not selected
-            page.evaluate("navigator.clipboard.writeText('')")
-            button.click()  # the copy is asynchronous: wait until the clipboard has it
-            page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''")
-            copied.append(page.evaluate("navigator.clipboard.readText()"))
+        # A folded whole script is a link to the script's own page, copied from there.
+        scripts = browse.page.eval_on_selector_all(
+            "article a.kd-script-link", "links => links.map(a => a.href)"
+        )
+        copied = _copy_all(browse)
+        for url in scripts:
+            browse.page.goto(url)
+            copied += _copy_all(browse)
         for label, text in expected:
             # A code block ends at its last non-blank line, so trailing newlines are not copied.
             if text.rstrip("\n") not in copied:

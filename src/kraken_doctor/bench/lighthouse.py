@@ -24,6 +24,7 @@ METRICS = {
     "total-blocking-time": "Total Blocking Time",
     "cumulative-layout-shift": "Cumulative Layout Shift",
     "speed-index": "Speed Index",
+    "dom-size": "DOM elements",
 }
 
 

@@ -54,10 +54,13 @@ def project_dir(start: Path | None = None) -> Path:
     raise BuildError(f"no mkdocs.yml in {here} or its parents: run this from the checkout")
 
 
-def build_site(dest: Path, project: Path | None = None) -> Build:
-    """Run a fresh `mkdocs build --strict` in its own process (a cold build) into `dest`."""
+def build_site(dest: Path, project: Path | None = None, capture_cache: Path | None = None) -> Build:
+    """Run a fresh `mkdocs build --strict` in its own process into `dest`; `capture_cache`
+    is where the captured outputs are kept (an empty folder: every capture runs)."""
     project = project or project_dir()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    if capture_cache is not None:
+        env["KD_CAPTURE_CACHE"] = str(capture_cache)
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(dest)]
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)

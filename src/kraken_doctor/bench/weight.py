@@ -23,6 +23,7 @@ class Weight:
     decoded: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     requests: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     files: list[tuple[str, str, int, int]] = field(default_factory=list)
+    dom_elements: int = 0
 
     @property
     def total_transferred(self) -> int:
@@ -60,6 +61,7 @@ def measure(url: str) -> Weight:
             page = browser.new_context().new_page()
             page.on("response", lambda response: responses.append(response))
             page.goto(url, wait_until="networkidle")
+            weight.dom_elements = page.evaluate("document.getElementsByTagName('*').length")
             for response in responses:
                 body = response.body() if response.status < 300 else b""
                 # Content-Length is the body as sent (compressed); the server always sets it.

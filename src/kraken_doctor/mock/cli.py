@@ -13,6 +13,7 @@ import ipaddress
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import TextIO
 
@@ -50,16 +51,18 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _wait_for_ctrl_c() -> None:
-    stop = threading.Event()
+    """Serve until Ctrl+C (SIGINT) or SIGTERM (docker stop, kill), which stop as cleanly; both
+    arrive as KeyboardInterrupt, which `run` catches from the moment the server is up."""
     if threading.current_thread() is threading.main_thread():
-        # SIGTERM (docker stop, kill) stops as cleanly as Ctrl+C.
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started ignoring it
+        signal.signal(signal.SIGTERM, _interrupt)
+    while True:
+        time.sleep(3600)
 
 
 def _is_loopback(host: str) -> bool:
@@ -141,6 +144,8 @@ def run(
             )
         _banner(srv, accounts, demo, out)
         (wait or (lambda _srv: _wait_for_ctrl_c()))(srv)
+    except KeyboardInterrupt:
+        pass  # Ctrl+C or SIGTERM, whenever it comes once the server is up: a clean stop
     finally:
         srv.stop()
     out.write("Mock Kraken API stopped.\n")
