@@ -96,14 +96,17 @@ _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 
 def template_of(path: str) -> str | None:
-    """The macro a page is made of alone (`error_page`), `generated` for a page a hook makes
-    (no source in docs/, e.g. a script's page), or None for a hand-written page."""
+    """The macro a page is made of alone (`error_page`, also for the error pages the site
+    hook generates from the catalog), `generated` for another page a hook makes (no source in
+    docs/, e.g. a script's page), or None for a hand-written page."""
     docs = PROJECT / "docs"
     for source in (docs / (path.rstrip("/") + ".md"), docs / path / "index.md"):
         if source.is_file():
             body = _FRONT_MATTER.sub("", source.read_text(encoding="utf-8"), count=1)
             match = _TEMPLATE_ONLY.match(body)
             return match["macro"] if match else None
+    if path.startswith(load_catalog().site.errors_path):
+        return "error_page"
     return "generated"
 
 
