@@ -152,9 +152,7 @@ def settings_api_figure(ident: str = "kd-where") -> str:
         + "".join(parts)
         + "</svg>"
     )
-    caption = (
-        "Where the keys are: account menu, Settings, API (our own sketch, not Kraken's screen)."
-    )
+    caption = "Account menu, Settings, API (our sketch, not Kraken's screen)."
     return (
         f'<figure class="kd-fig kd-where">{svg}<figcaption>{escape(caption)}</figcaption></figure>'
     )

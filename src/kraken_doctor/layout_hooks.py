@@ -33,6 +33,8 @@ ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 CELL = re.compile(r"<td(?=[\s>])")
 TAG = re.compile(r"<[^>]+>")
 #: Inline code: a <code> that does not open a code block (those follow <pre> or its <span>).
+#: Inline code up to this many characters (an error string, a short command) never breaks.
+WHOLE = 30
 INLINE_CODE = re.compile(r"(?<!<pre>)(?<!</span>)<code>([^<]*)</code>")
 
 
@@ -109,11 +111,15 @@ def _unbreakable(token: str) -> str:
 
 
 def keep_identifiers_whole(content: str) -> str:
-    """Mark each word of inline code so that it never breaks inside (variable names, labels,
-    error strings); lines may still break at the spaces between words."""
+    """Mark inline code so that names never break inside: short code stays in one piece (an
+    error string such as `EGeneral:Permission denied`), longer code may break only at its
+    spaces, URLs only after a slash."""
 
     def one(match: re.Match[str]) -> str:
-        words = re.split(r"( +)", match.group(1))
+        text = match.group(1)
+        if len(html.unescape(text)) <= WHOLE and "://" not in text:
+            return f'<code><span class="kd-nw">{text}</span></code>'  # short: one piece
+        words = re.split(r"( +)", text)
         inner = "".join(w if w.isspace() else _unbreakable(w) for w in words)
         return f"<code>{inner}</code>"
 
