@@ -347,7 +347,8 @@ def platform_sources(cat: Catalog) -> str:
         lines.append(f"**{p.name}** (checked {p.checked.isoformat()}):\n")
         for kind, steps in (("update", p.update), ("restart", p.restart), ("log", p.logs)):
             for s in steps:
-                lines.append(f"- {kind}: {s.text.split('.')[0].rstrip(':')}: <{s.source}>")
+                command = f" `{s.command}`" if s.command else ""
+                lines.append(f"- {kind}: {s.text.rstrip(':')}{command} (<{s.source}>)")
         lines.append("")
     return "\n".join(lines).rstrip()
 
