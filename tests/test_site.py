@@ -326,3 +326,37 @@ def test_404_page_offers_search_and_the_error_index(site: Build, cat: Catalog) -
     page = page_html(site, "404.html")
     assert f'href="{site.url_prefix}{cat.site.errors_path}">Open the error index' in page
     assert 'data-md-component="search"' in page
+
+
+#: The guide's main flow (outside folds, tabs and code blocks) reads in about this many words;
+#: the original guide had 774, the first site version about 2,700.
+GUIDE_WORDS = 900
+
+
+def main_flow_words(page: str) -> int:
+    """Words a reader meets going down the page without opening a fold or a tab: the article
+    without <details>, content tabs, code blocks, drawings and heading anchors."""
+    article = re.search(r"<article[^>]*>(.*)</article>", page, re.S).group(1)
+    while (start := article.find('<div class="tabbed-set')) >= 0:  # nested <div>s: count them
+        depth, at = 0, start
+        for tag in re.finditer(r"<div\b|</div>", article[start:]):
+            depth += 1 if tag.group(0) == "<div" else -1
+            if depth == 0:
+                at = start + tag.end()
+                break
+        article = article[:start] + " " + article[at:]
+    for pattern in (
+        r"<details.*?</details>",
+        r"<pre.*?</pre>",
+        r"<svg.*?</svg>",
+        r'<a class="headerlink".*?</a>',
+        r'<aside class="md-source-file.*?</aside>',
+    ):
+        article = re.sub(pattern, " ", article, flags=re.S)
+    return len(text_of(article.replace("<", " <")).split())
+
+
+def test_guide_main_flow_stays_short(site: Build) -> None:
+    words = main_flow_words(page_html(site, GUIDE))
+    print(f"\nguide main flow: {words} words")
+    assert words <= GUIDE_WORDS, f"the guide's main flow has {words} words; fold or cut some"
