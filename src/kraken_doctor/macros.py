@@ -304,6 +304,10 @@ def env_example(cat: Catalog, placeholder: str = "<paste here>") -> str:
     return fenced("\n".join(lines).rstrip(), "sh")
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _step(step: PlatformStep) -> str:
     return step.text + ("\n\n" + indent(fenced(step.command, "sh")) if step.command else "")
 
@@ -320,7 +324,11 @@ def platform_table(cat: Catalog) -> str:
     ]
     for p in cat.platforms:
         auto = "yes" if p.redeploys_on_change else "no"
-        restart = " ".join(s.text + (f" `{s.command}`" if s.command else "") for s in p.restart)
+        # The column heading already asks the step's question ("Nothing changed ...?").
+        restart = " ".join(
+            _capital(re.sub(r"^[^?]*\?\s*", "", s.text)) + (f" `{s.command}`" if s.command else "")
+            for s in p.restart
+        )
         rows.append(f"| {p.name} | {cell(restart)} | {auto} |")
     return "\n".join(rows)
 
