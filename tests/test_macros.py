@@ -134,9 +134,52 @@ def test_platform_tabs_one_tab_per_platform(cat: Catalog) -> None:
     tabs = macros.platform_tabs(cat, "restart")
     assert re.findall(r'^=== "(.+)"$', tabs, re.M) == [p.name for p in cat.platforms]
     for p in cat.platforms:
-        assert f"    **Restart:** {p.restart}" in tabs
-        assert p.set_variable not in tabs
-    assert all(p.set_variable in macros.platform_table(cat) for p in cat.platforms)
+        for step in p.restart + p.logs:
+            assert step.text in tabs
+            assert step.command is None or f"    {step.command}" in tabs
+        for step in p.update:
+            assert step.text not in tabs  # "restart" leaves the variables out
+    both = macros.platform_tabs(cat, "both")
+    assert all(s.text in both for p in cat.platforms for s in p.update + p.restart)
+    table = macros.platform_table(cat)
+    for p in cat.platforms:  # each restart step, without the question the heading asks
+        for step in p.restart:
+            assert step.text.split("? ")[-1][1:] in table
+
+
+def test_every_platform_step_is_listed_with_its_source(cat: Catalog) -> None:
+    listed = macros.platform_sources(cat)
+    for p in cat.platforms:
+        assert f"**{p.name}** (checked {p.checked.isoformat()})" in listed
+        for step in p.update + p.restart + p.logs:
+            assert f"<{step.source}>" in listed
+    # the sources stay out of the reader's steps
+    assert "https://" not in macros.platform_tabs(cat, "both").replace("<image>", "")
+
+
+def test_account_list_decodes_both_labels_with_their_variables_and_check(cat: Catalog) -> None:
+    text = macros.account_list(cat)
+    user = cat.env_vars.example_users[0]
+    for name in (cat.env_vars.master.key, cat.env_vars.master.secret, *cat.env_vars.for_user(user)):
+        assert f"`{name}`" in text
+    assert "`kraken-doctor check --account MASTER`" in text
+    assert f"`kraken-doctor check --account USER:{user}`" in text
+
+
+def test_checklist_with_reasons_puts_each_boxs_reason_beside_it(cat: Catalog) -> None:
+    lines = macros.required_checklist(cat, reasons=True).splitlines()
+    boxes = cat.required_permissions + cat.forbidden_permissions
+    assert len(lines) == len(boxes)
+    for line, p in zip(lines, boxes, strict=True):
+        assert f"**{p.label}**" in line and line.endswith(macros.first_sentence(p.why))
+
+
+def test_open_questions_gather_what_readers_are_spared(cat: Catalog) -> None:
+    text = macros.open_questions(cat)
+    assert all(g.note in text for g in cat.permission_groups if g.note)
+    assert all(e.uncertain in text for e in cat.errors if e.uncertain)
+    assert "not confirmed" not in macros.error_index(cat, "errors/index.md")
+    assert all(g.note not in macros.permission_table(cat) for g in cat.permission_groups if g.note)
 
 
 def test_rate_tier_table(cat: Catalog) -> None:

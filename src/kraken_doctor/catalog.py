@@ -8,6 +8,7 @@ so a typo fails the site build instead of rendering a wrong table.
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -220,13 +221,28 @@ class EnvVars(_Strict):
         return self.user.key.format(FIRST=first), self.user.secret.format(FIRST=first)
 
 
+class PlatformStep(_Strict):
+    """One thing to do on a platform, and the platform's own page it was checked against."""
+
+    text: Text
+    command: Text | None = None
+    source: Annotated[str, StringConstraints(pattern=r"^https://\S+$")]
+
+
 class Platform(_Strict):
+    """Where a bot runs: how to update a variable, restart, and read the log there.
+
+    `checked` is the day each step was last compared with the platform's own documents;
+    readers see the steps, the reference page lists the sources.
+    """
+
     id: Slug
     name: Text
-    set_variable: Text
-    restart: Text
-    restart_command: Text | None = None
+    update: list[PlatformStep] = Field(min_length=1)
+    restart: list[PlatformStep] = Field(min_length=1)
+    logs: list[PlatformStep] = Field(min_length=1)
     redeploys_on_change: bool
+    checked: date
 
 
 Retry = Literal["never", "after-fix", "backoff", "after-wait"]

@@ -14,7 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kraken_doctor.catalog import Catalog, KrakenErrorEntry, Needs, Permission, load_catalog
+from kraken_doctor import figures
+from kraken_doctor.catalog import (
+    Catalog,
+    KrakenErrorEntry,
+    Needs,
+    Permission,
+    PlatformStep,
+    load_catalog,
+)
 from kraken_doctor.links import errors_index, find_error
 
 #: Error categories the bot's connection test (a private Balance call) can run into.
@@ -121,24 +129,45 @@ def permission_table(cat: Catalog) -> str:
         old = ", ".join(p.old_labels) or "—"
         group = cat.group(p.group).label
         rows.append(f"| {group} | **{cell(p.label)}** | {cell(old)} | {verdict} | {cell(p.why)} |")
-    notes = [g for g in cat.permission_groups if g.note]
-    text = "\n".join(rows)
-    for g in notes:
-        text += f"\n\n*{g.label}:* {g.note}"
-    return text
+    return "\n".join(rows)
 
 
-def required_checklist(cat: Catalog) -> str:
-    """The boxes to tick and the ones never to tick, by today's label and the older ones."""
-    lines = [
-        f"- {TICK} Tick {label_with_old(p)} in *{cat.group(p.group).label}*"
-        for p in cat.required_permissions
-    ]
+def open_questions(cat: Catalog) -> str:
+    """What the catalog is unsure of, for the reference page only: group notes, uncertain
+    counter costs and errors Kraken has not confirmed (readers' pages say it once, plainly)."""
+    lines = [f"- *{g.label}:* {g.note}" for g in cat.permission_groups if g.note]
     lines += [
-        f"- {CROSS} Leave off {label_with_old(p)} in *{cat.group(p.group).label}*"
-        for p in cat.forbidden_permissions
+        f"- `{e.name}`: its counter cost is not confirmed."
+        for e in cat.endpoints
+        if e.cost_uncertain
     ]
+    lines += [f"- `{e.string}`: {e.uncertain}" for e in cat.errors if e.uncertain]
     return "\n".join(lines)
+
+
+def required_checklist(cat: Catalog, reasons: bool = False) -> str:
+    """The boxes to tick and the ones never to tick, by today's label and the older ones;
+    with `reasons`, each box's reason beside it (the catalog's `why`)."""
+
+    def box(p: Permission) -> str:
+        if not reasons:
+            return f"{label_with_old(p)} in *{cat.group(p.group).label}*"
+        # Beside the picture of the form, a long label needs no group; "Query" does.
+        group = f" in *{cat.group(p.group).label}*" if " " not in p.label else ""
+        return f"{label_with_old(p)}{group}: {first_sentence(p.why)}"
+
+    lines = [f"- {TICK} Tick {box(p)}" for p in cat.required_permissions]
+    lines += [f"- {CROSS} Leave off {box(p)}" for p in cat.forbidden_permissions]
+    return "\n".join(lines)
+
+
+def optional_groups_note(cat: Catalog) -> str:
+    """The one sentence readers get about boxes some forms may not show (groups with a note)."""
+    groups = [g.label for g in cat.permission_groups if g.note]
+    if not groups:
+        return ""
+    names = " and ".join(f"*{g}*" for g in groups)
+    return f"If your form has no {names} boxes, skip them."
 
 
 def quick_reference(cat: Catalog) -> str:
@@ -232,30 +261,80 @@ def env_example(cat: Catalog, placeholder: str = "<paste here>") -> str:
     return fenced("\n".join(lines).rstrip(), "sh")
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _step(step: PlatformStep) -> str:
+    return step.text + ("\n\n" + indent(fenced(step.command, "sh")) if step.command else "")
+
+
+def _steps(steps: list[PlatformStep]) -> str:
+    return "\n".join(f"{i}. " + _step(s) for i, s in enumerate(steps, 1))
+
+
 def platform_table(cat: Catalog) -> str:
+    """One row per platform: restart with no variable changed, whether saving restarts, log."""
     rows = [
-        "| Platform | Set a variable | Restart | Restarts by itself after a change? |",
-        "|---|---|---|---|",
+        "| Platform | Restart when no variable changed | Saving a variable restarts the bot? |",
+        "|---|---|---|",
     ]
     for p in cat.platforms:
         auto = "yes" if p.redeploys_on_change else "no"
-        rows.append(f"| {p.name} | {cell(p.set_variable)} | {cell(p.restart)} | {auto} |")
+        # The column heading already asks the step's question ("Nothing changed ...?").
+        restart = " ".join(
+            _capital(re.sub(r"^[^?]*\?\s*", "", s.text)) + (f" `{s.command}`" if s.command else "")
+            for s in p.restart
+        )
+        rows.append(f"| {p.name} | {cell(restart)} | {auto} |")
     return "\n".join(rows)
 
 
 def platform_tabs(cat: Catalog, show: str = "both") -> str:
-    """Content tabs, one per platform: how to set a variable (`set`), restart, or `both`."""
+    """Content tabs, one per platform: update a variable (`set`), `restart`, or `both`;
+    every tab ends with where the log is."""
     blocks: list[str] = []
     for p in cat.platforms:
         parts: list[str] = []
         if show in ("set", "both"):
-            parts.append(f"**Set a variable:** {p.set_variable}")
+            parts.append("**Update the variables:**\n\n" + _steps(p.update))
         if show in ("restart", "both"):
-            parts.append(f"**Restart:** {p.restart}")
-            if p.restart_command:
-                parts.append(fenced(p.restart_command, "sh"))
+            parts.append("**Restart:**\n\n" + _steps(p.restart))
+        parts.append("**Read the log:** " + " ".join(_step(s) for s in p.logs))
         blocks.append(f'=== "{p.name}"\n\n' + indent("\n\n".join(parts)))
     return "\n\n".join(blocks)
+
+
+def platform_sources(cat: Catalog) -> str:
+    """Every platform step with the page it was checked against: for the reference page."""
+    lines: list[str] = []
+    for p in cat.platforms:
+        lines.append(f"**{p.name}** (checked {p.checked.isoformat()}):\n")
+        for kind, steps in (("update", p.update), ("restart", p.restart), ("log", p.logs)):
+            for s in steps:
+                command = f" `{s.command}`" if s.command else ""
+                lines.append(f"- {kind}: {s.text.rstrip(':')}{command} (<{s.source}>)")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def account_list(cat: Catalog) -> str:
+    """What the part in brackets of the log line means: whose Kraken login, which variables,
+    and the command that checks that account's key."""
+    ev = cat.env_vars
+    user = ev.example_users[0]
+    key, secret = ev.for_user(user)
+    return "\n".join(
+        [
+            "- **`MASTER`**: your own key, on the Kraken login you run the bot with. "
+            f"Variables: `{ev.master.key}` and `{ev.master.secret}`. Check it: "
+            "`kraken-doctor check --account MASTER`.",
+            f"- **`USER:{user}`**: the user `{user}`'s key, on **their own Kraken login**: "
+            "they make the fix below, or sign in with you. Variables: "
+            f"`{key}` and `{secret}` (the user id up to its first underscore, in capitals). "
+            f"Check it: `kraken-doctor check --account USER:{user}`.",
+        ]
+    )
 
 
 # -- errors ----------------------------------------------------------------------------------
@@ -278,6 +357,11 @@ def error_link(cat: Catalog, error: str, page: str | None, short: bool = False) 
     entry = cat.error(error)
     text = entry.title if short else f"`{entry.string}`"
     return f"[{text}]({relative(error_source(cat, entry), page)})"
+
+
+def related_line(cat: Catalog, entry: KrakenErrorEntry, page: str | None) -> str:
+    """The related errors as one line of links by title, for a page that must stay short."""
+    return ", ".join(error_link(cat, r, page, short=True) for r in entry.related)
 
 
 def related_list(cat: Catalog, entry: KrakenErrorEntry, page: str | None) -> str:
@@ -350,11 +434,8 @@ def error_index(cat: Catalog, page: str | None) -> str:
         if not entries:
             continue
         rows = ["| Error | What it means |", "|---|---|"]
-        for e in entries:
-            mark = " *(not confirmed by Kraken)*" if e.uncertain else ""
-            rows.append(
-                f"| {error_link(cat, e.string, page)} | {first_sentence(e.meaning)}{mark} |"
-            )
+        for e in entries:  # doubts are said on the error's page and the reference, not here
+            rows.append(f"| {error_link(cat, e.string, page)} | {first_sentence(e.meaning)} |")
         parts.append(f"## {heading} {{ #{category} }}\n\n" + "\n".join(rows))
     return "\n\n".join(parts)
 
@@ -423,7 +504,13 @@ def define_env(env: Any) -> None:
 
     plain: dict[str, Callable[..., str]] = {
         "permission_table": lambda: permission_table(cat),
-        "required_checklist": lambda: required_checklist(cat),
+        "required_checklist": lambda reasons=False: required_checklist(cat, reasons),
+        "optional_groups_note": lambda: optional_groups_note(cat),
+        "open_questions": lambda: open_questions(cat),
+        "platform_sources": lambda: platform_sources(cat),
+        "account_list": lambda: account_list(cat),
+        "key_form_figure": lambda: figures.key_form_figure(cat),
+        "settings_api_figure": lambda: figures.settings_api_figure(),
         "quick_reference": lambda: quick_reference(cat),
         "required_labels": lambda: required_labels(cat),
         "perm": lambda permission_id, old=False: perm(cat, permission_id, old),
@@ -436,6 +523,7 @@ def define_env(env: Any) -> None:
         "error_lines": lambda slug: error_lines(cat, cat.error(slug)),
         "error_sections": lambda slug: error_sections(cat, cat.error(slug), page()),
         "related_errors": lambda slug: related_list(cat, cat.error(slug), page()),
+        "related_line": lambda slug: related_line(cat, cat.error(slug), page()),
         "error_page": lambda slug: error_page(cat, slug, page()),
         "error_index": lambda: error_index(cat, page()),
         "error_link": lambda error, short=False: error_link(cat, error, page(), short),
