@@ -290,6 +290,18 @@ def test_by_default_every_account_is_checked_and_a_failing_user_is_named(kraken_
     assert kraken_mock.state_changes() == []
 
 
+def test_an_account_with_no_box_to_tick_is_summed_up_in_words(kraken_mock) -> None:
+    """An unknown key: the summary line says what is wrong in words, not a code."""
+    env = _bot_env(kraken_mock, "trader", {"someone": "user-bob"})
+    env[CAT.env_vars.for_user("someone")[0]] = "Q" + kraken_mock.accounts["user-bob"].key[1:]
+    text = render(run_check(CheckOptions(environ=env, cwd="/nonexistent")))
+    summary = " ".join(text[text.index("Every account:") :].split())
+    invalid_key = CAT.error("eapi-invalid-key").string
+    assert f"USER:someone problems found: Kraken does not know this API key ({invalid_key})" in (
+        summary
+    )
+
+
 def test_all_well_only_when_every_account_is(kraken_mock) -> None:
     env = _bot_env(kraken_mock, "trader", {"bob_example": "user-bob"})
     rep = run_check(CheckOptions(environ=env, cwd="/nonexistent"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import textwrap
 from collections.abc import Mapping
 from typing import IO, Any
@@ -142,7 +143,10 @@ def account_summary(rep: AccountReport) -> str:
     if not parts and rep.exit_code != EXIT_OK:
         worst = "fail" if rep.has("fail") else "error"
         first = next(f for f in rep.findings if f.status == worst)
-        parts.append(first.message if len(first.message) <= 90 else first.code)
+        # Its first clause ("Kraken does not know this API key (EAPI:Invalid key) in answer to
+        # GetApiKeyInfo"), as short as a summary line should be.
+        clause = re.split(r"[:;.] ", first.message, maxsplit=1)[0]
+        parts.append(textwrap.shorten(clause, 90, placeholder=" ..."))
     return f"{verdict}: {', '.join(parts)}" if parts else verdict
 
 
