@@ -39,8 +39,8 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests snippets tools
-	$(BIN)/ruff format --check src tests snippets tools
+	$(BIN)/ruff check src tests snippets tools overrides/hooks
+	$(BIN)/ruff format --check src tests snippets tools overrides/hooks
 	@$(BIN)/lint-imports --no-cache > $(VENV)/lint-imports.log \
 	  && grep "^Contracts:" $(VENV)/lint-imports.log \
 	  || { cat $(VENV)/lint-imports.log; exit 1; }
@@ -65,13 +65,13 @@ browser:
 test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -n 2
 
-# Lighthouse comes from npm (bench/package-lock.json) and runs Debian's chromium.
-BENCH_NPM := bench/node_modules/.package-lock.json
-$(BENCH_NPM): bench/package.json bench/package-lock.json
-	npm ci --prefix bench --ignore-scripts --no-audit --no-fund --loglevel=error
+# Lighthouse comes from npm (tools/bench/package-lock.json) and runs Debian's chromium.
+BENCH_NPM := tools/bench/node_modules/.package-lock.json
+$(BENCH_NPM): tools/bench/package.json tools/bench/package-lock.json
+	npm ci --prefix tools/bench --ignore-scripts --no-audit --no-fund --loglevel=error
 
 bench: $(STAMP) browser $(BENCH_NPM)
-	CHROME_PATH=$(KD_CHROMIUM) $(BIN)/python -m kraken_doctor.bench
+	CHROME_PATH=$(KD_CHROMIUM) PYTHONPATH=tools:overrides/hooks $(BIN)/python -m bench
 
 # The catalog's endpoint rules against Kraken's Spot REST spec: a spot-rest folder or its URL
 # (default: $$KRAKEN_SPEC_DIR, else the pinned copy in ../shared). Exit 1 on drift; the first

@@ -1,4 +1,4 @@
-"""kraken_doctor.captures: captured outputs kept on disk by what made them.
+"""captures: captured outputs kept on disk by what made them.
 
 A small MkDocs project in a temporary directory (one page, one snippet of its own) is built
 the way the site is, so a test can edit the snippet and see the page follow: built again in
@@ -21,8 +21,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from kraken_doctor import captures
-from kraken_doctor.captures import Batch, Store, doctor_capture, snippet_capture
+import captures
+from captures import Batch, Store, doctor_capture, snippet_capture
 
 HOOK = Path(captures.__file__).with_name("capture_hooks.py")
 
@@ -31,10 +31,11 @@ site_name: capture test
 theme: mkdocs
 plugins:
   - macros:
-      modules: [kraken_doctor.macros]
+      modules: [macros]
       render_by_default: false
       on_error_fail: true
 hooks:
+  - {HOOK.with_name("import_path.py")}
   - {HOOK}
 markdown_extensions:
   - admonition
@@ -200,12 +201,12 @@ def test_the_key_follows_the_package_sources(monkeypatch: pytest.MonkeyPatch) ->
     assert captures.environment_fingerprint() == before
     real = captures._package_files
     monkeypatch.setattr(
-        captures, "_package_files", lambda: [p for p in real() if p.name != "catalog.yml"]
+        captures, "_package_files", lambda: [(n, p) for n, p in real() if n != "catalog.yml"]
     )
     assert captures.environment_fingerprint() != before
-    files = {p.relative_to(captures.PACKAGE_DIR).as_posix() for p in real()}
-    assert {"catalog.yml", "mock/server.py", "demo.py", "snippet_runs.py"} <= files
-    assert not {"macros.py", "site_hooks.py"} & files, "site-only modules do not rerun captures"
+    files = {name for name, _ in real()}
+    assert {"catalog.yml", "mock/server.py", "demo.py", "site/snippet_runs.py"} <= files
+    assert not {"site/macros.py", "site/site_hooks.py"} & files, "they only place the text"
 
 
 def test_the_store_reads_what_it_wrote_and_ignores_a_damaged_entry(tmp_path: Path) -> None:

@@ -59,18 +59,6 @@ def test_a_copy_of_the_packaged_file_loads_the_same(tmp_path: Path, cat: Catalog
     assert load_catalog(path) == cat
 
 
-def test_every_permission_reference_resolves(cat: Catalog) -> None:
-    ids = {p.id for p in cat.permissions}
-    groups = {g.id for g in cat.permission_groups}
-    assert all(p.group in groups for p in cat.permissions)
-    for e in cat.endpoints:
-        assert set(e.needs.ids) <= ids, e.name
-        for d in e.disputed:
-            assert set(d.needs.ids) <= ids, e.name
-    names = {e.name for e in cat.endpoints}
-    assert all(p.endpoint in names for p in cat.probes)
-
-
 def test_every_related_error_resolves_to_another_entry(cat: Catalog) -> None:
     for e in cat.errors:
         for r in e.related:

@@ -75,17 +75,6 @@ def test_an_unknown_scenario_is_refused_with_the_list() -> None:
         run_in_mock("no-such-scenario")
 
 
-def test_the_doctor_package_never_imports_the_mock() -> None:
-    import pathlib
-
-    import kraken_doctor.doctor as pkg
-
-    for path in pathlib.Path(pkg.__file__).parent.glob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        assert "kraken_doctor.mock" not in text and "import mock" not in text, path.name
-    assert not (pathlib.Path(pkg.__file__).parent / "demo.py").exists()
-
-
 def test_the_docs_page_lists_every_scenario_with_its_description() -> None:
     import pathlib
     import re
@@ -106,7 +95,7 @@ def test_the_docs_page_lists_every_scenario_with_its_description() -> None:
 
 
 def test_the_bench_reports_both_paths_within_the_plans_bounds() -> None:
-    from kraken_doctor.bench_doctor import bench, format_table
+    from bench.doctor import bench, format_table
 
     cat = load_catalog()
     plan = probes.worst_case(cat)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kraken_doctor import figures
+import figures
 from kraken_doctor.catalog import Catalog, load_catalog
 
 SVG = "{http://www.w3.org/2000/svg}"

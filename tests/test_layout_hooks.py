@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kraken_doctor import layout_hooks
+import layout_hooks
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

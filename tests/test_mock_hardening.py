@@ -131,7 +131,7 @@ def test_nonces_kept_inside_a_huge_window_are_bounded(monkeypatch):
 
 
 def test_the_memory_benchmark_gets_kraken_style_answers():
-    from kraken_doctor.bench import mock_memory
+    from bench import mock_memory
 
     result = mock_memory.run(30)
     assert sum(result.answers.values()) == 30

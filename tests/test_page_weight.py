@@ -7,9 +7,9 @@ import html
 import re
 from pathlib import Path
 
-from kraken_doctor.script_hooks import SCRIPTS_PATH, fold_listings, included_text
-from kraken_doctor.whitespace_hooks import drop_indentation
+from script_hooks import SCRIPTS_PATH, fold_listings, included_text
 from sitebuild import PROJECT, Build
+from whitespace_hooks import drop_indentation
 
 SNIPPETS = PROJECT / "snippets"
 DOCS = PROJECT / "docs"
@@ -83,7 +83,7 @@ class _Files:
 
 
 def test_a_listing_is_recognised_by_its_text_and_the_rest_is_left_alone() -> None:
-    from kraken_doctor import script_hooks
+    import script_hooks
 
     code = 'print(<span class="s">"a &amp; b"</span>)\n'
     script = script_hooks.Script("x.py", "scripts/x.md", "scripts/x.py", 1)

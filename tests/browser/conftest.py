@@ -26,8 +26,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from kraken_doctor.bench.browser import ChromiumMissing, launch
-from kraken_doctor.bench.site import page_paths, serve
+from bench.browser import ChromiumMissing, launch
+from bench.site import page_paths, serve
 from sitebuild import template_of
 
 LOCAL_HOSTS = {"127.0.0.1"}

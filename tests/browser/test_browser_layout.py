@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from kraken_doctor.bench.site import project_dir
-from kraken_doctor.layout_hooks import last_commit_dates
+from bench.site import project_dir
+from layout_hooks import last_commit_dates
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from kraken_doctor.bench.site import project_dir
+from bench.site import project_dir
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.links import error_index_path, find_error, page_path, short_path
 

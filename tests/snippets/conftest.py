@@ -1,7 +1,7 @@
 """Fixtures for the snippet tests: run a file from snippets/ as a user would, and check what
 every run printed (no traceback, no secret, no whole key).
 
-Snippets run as subprocesses through kraken_doctor.snippet_runs.execute, the function the
+Snippets run as subprocesses through snippet_runs.execute, the function the
 site build uses too, with coverage switched on inside them (see coverage_plugin.py).
 """
 
@@ -19,7 +19,7 @@ from tests.snippets.coverage_plugin import coverage_env
 from tests.snippets.support import assert_clean_output, master_env
 
 from kraken_doctor.mock import Account, MockKraken
-from kraken_doctor.snippet_runs import SnippetRun, execute
+from snippet_runs import SnippetRun, execute
 
 
 @pytest.fixture

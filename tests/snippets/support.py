@@ -10,7 +10,7 @@ from types import ModuleType
 from doctor_support import assert_no_secrets
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock import Account, demo_accounts
-from kraken_doctor.snippet_runs import PROJECT_DIR, SnippetRun
+from snippet_runs import PROJECT_DIR, SnippetRun
 
 SNIPPETS = PROJECT_DIR / "snippets"
 ENV = load_catalog().env_vars

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kraken_doctor.snippet_runs import PROJECT_DIR
+from snippet_runs import PROJECT_DIR
 
 DOCS = PROJECT_DIR / "docs"
 SNIPPETS = PROJECT_DIR / "snippets"

@@ -1,4 +1,4 @@
-"""kraken_doctor.snippet_runs: the build-time capture of what a snippet prints."""
+"""snippet_runs: the build-time capture of what a snippet prints."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 import pytest
 from tests.snippets.support import ENV, assert_clean_output
 
-from kraken_doctor.snippet_runs import SHOWN_URL, SnippetRun, SnippetRunError
-from kraken_doctor.snippet_runs import run_snippet as capture
+from snippet_runs import SHOWN_URL, SnippetRun, SnippetRunError
+from snippet_runs import run_snippet as capture
 
 
 def run_snippet(*args, **kwargs) -> str:

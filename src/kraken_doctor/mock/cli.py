@@ -55,12 +55,16 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _wait_for_ctrl_c() -> None:
-    """Serve until Ctrl+C (SIGINT) or SIGTERM (docker stop, kill), which stop as cleanly; both
-    arrive as KeyboardInterrupt, which `run` catches from the moment the server is up."""
+def _stop_on_signals() -> None:
+    """Ctrl+C (SIGINT) and SIGTERM (docker stop, kill) both arrive as KeyboardInterrupt, which
+    `run` catches. Set before the banner: whoever reads "Press Ctrl+C" may send one at once."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started ignoring it
         signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _wait_for_ctrl_c() -> None:
+    """Serve until a signal stops the process (see `_stop_on_signals`)."""
     while True:
         time.sleep(3600)
 
@@ -142,6 +146,8 @@ def run(
                 f"Warning: listening on {args.host}, not only on this machine; anyone who can "
                 "reach it can use these keys (they are fake, but the mock is not hardened).\n"
             )
+        if wait is None:
+            _stop_on_signals()
         _banner(srv, accounts, demo, out)
         (wait or (lambda _srv: _wait_for_ctrl_c()))(srv)
     except KeyboardInterrupt:

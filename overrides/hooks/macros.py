@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kraken_doctor import figures
+import figures
 from kraken_doctor.catalog import (
     Catalog,
     KrakenErrorEntry,
@@ -467,16 +467,16 @@ def site_address(cat: Catalog, kind: str = "base") -> str:
 def snippet_output(name: str, args: tuple[str, ...] = (), account: str = "trader") -> str:
     """What a snippet prints when run against the mock; captured at build time, never typed.
     (The site's macro reads it from the capture cache; see `define_env`.)"""
-    from kraken_doctor.captures import run, snippet_capture
-    from kraken_doctor.snippet_runs import PROJECT_DIR
+    from captures import run, snippet_capture
+    from snippet_runs import PROJECT_DIR
 
     return fenced(run(snippet_capture(name, args, account), PROJECT_DIR))
 
 
 def doctor_output(scenario: str, json: bool = False) -> str:
     """What `kraken-doctor demo --scenario NAME` prints; captured at build time."""
-    from kraken_doctor.captures import doctor_capture, run
-    from kraken_doctor.snippet_runs import PROJECT_DIR
+    from captures import doctor_capture, run
+    from snippet_runs import PROJECT_DIR
 
     return fenced(run(doctor_capture(scenario, json), PROJECT_DIR))
 
@@ -486,12 +486,12 @@ def doctor_output(scenario: str, json: bool = False) -> str:
 
 def define_env(env: Any) -> None:
     """Register the macros pages may call (pages opt in with `render_macros: true`)."""
-    from kraken_doctor import captures
+    import captures
 
     cat = load_catalog()
     env.variables["catalog"] = cat
     env.variables["env_vars"] = cat.env_vars
-    # Captures come from the disk cache, or run in parallel (kraken_doctor.captures); the
+    # Captures come from the disk cache, or run in parallel (captures); the
     # project is the one being built, whose snippets/ the pages include.
     project = Path(env.conf["config_file_path"]).resolve().parent
     captures.close_current()

@@ -4,7 +4,7 @@ For each scenario the check runs twice against a fresh mock: as the scenario is 
 GetApiKeyInfo path) and with GetApiKeyInfo removed (the fallback probe plan). Printed per
 run: private calls, REST counter points, wall time, exit code, and the state changes the
 mock's audit log recorded (always 0). `make bench` calls `bench()`; run it alone with
-`python -m kraken_doctor.bench_doctor`.
+`python -m bench.doctor`.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 
 from kraken_doctor.catalog import Catalog, load_catalog
 from kraken_doctor.links import errors_index
-from kraken_doctor.macros import error_source
+from macros import error_source
 
 #: The nav entry in mkdocs.yml that this hook expands into the error sections.
 ERRORS_NAV_TITLE = "Errors"

@@ -5,7 +5,7 @@ only), so its resident memory is measured alone, from /proc. The requests mix th
 kinds of input that used to grow it without bound (fuzz findings F3, F8): a new 4 KB API
 key on every call (the lockout table), a new 8 KB unknown path (the audit log), and JSON
 nested 3,000 deep under a public demo key (the crash list). `make bench` prints `report()`;
-run it alone with `python -m kraken_doctor.bench.mock_memory [requests]`.
+run it alone with `python -m bench.mock_memory [requests]`.
 """
 
 from __future__ import annotations

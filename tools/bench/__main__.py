@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from kraken_doctor.bench import lighthouse, weight
-from kraken_doctor.bench.site import BuildError, build_site, project_dir, serve
+from bench import lighthouse, weight
+from bench.site import BuildError, build_site, project_dir, serve
 from kraken_doctor.links import find_error, page_path
 
 SECTIONS = ("build", "weight", "lighthouse", "doctor", "mock", "tests")
@@ -121,15 +121,15 @@ def bench_lighthouse(url: str, project: Path, runs: int) -> None:
 def bench_doctor() -> None:
     section("The doctor against the mock: calls and time per scenario")
     try:
-        from kraken_doctor.bench_doctor import bench, format_table
+        from bench.doctor import bench, format_table
     except ImportError as exc:
-        print(f"MISSING: kraken_doctor.bench_doctor is not available ({exc})")
+        print(f"MISSING: bench.doctor is not available ({exc})")
         return
     print(format_table(bench()), end="")
 
 
 def bench_mock() -> None:
-    from kraken_doctor.bench import mock_memory
+    from bench import mock_memory
 
     section(
         f"The mock under {mock_memory.REQUESTS:,} hostile requests (its own process, 127.0.0.1)"
@@ -154,7 +154,7 @@ def bench_tests(project: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kraken_doctor.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma list of {SECTIONS}")
     parser.add_argument("--runs", type=int, default=5, help="Lighthouse runs (median)")
     args = parser.parse_args(argv)

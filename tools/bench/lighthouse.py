@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kraken_doctor.bench.browser import CHROMIUM_ARGS, chromium_path
+from bench.browser import CHROMIUM_ARGS, chromium_path
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 METRICS = {
@@ -49,7 +49,7 @@ class Lighthouse:
 
 
 def cli(project: Path) -> Path:
-    path = project / "bench" / "node_modules" / "lighthouse" / "cli" / "index.js"
+    path = project / "tools" / "bench" / "node_modules" / "lighthouse" / "cli" / "index.js"
     if not path.is_file():
         raise LighthouseMissing(
             f"{path} is missing: run `npm ci --prefix bench` (`make bench` does it)"

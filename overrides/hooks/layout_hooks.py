@@ -9,7 +9,7 @@
 - Table cells carry their column's heading (`data-label`), so on a phone the stylesheet in
   overrides/main.html can stack each row as a card instead of cutting columns off.
 - Every word of inline code is kept whole (a name to copy must not break in the middle).
-- A figure drawn by `kraken_doctor.figures` inside a list item comes out of Markdown wrapped in
+- A figure drawn by `figures` inside a list item comes out of Markdown wrapped in
   a paragraph; the paragraph is dropped, since a <figure> may not sit inside a <p>.
 """
 

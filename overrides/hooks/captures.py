@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -36,14 +37,11 @@ CACHE_ENV = "KD_CAPTURE_CACHE"
 CACHE_DIR = Path(".cache") / "captures"
 #: Bumped when the stored format or the way captures run changes: old entries are ignored.
 FORMAT = 1
-PACKAGE_DIR = Path(__file__).resolve().parent
+#: What runs and checks a capture: the installed package (mock, doctor, catalog, demo), and
+#: the two site modules that start a capture. The other site modules only place its text.
+PACKAGE_DIR = Path(importlib.util.find_spec("kraken_doctor").origin).parent
+RUNNERS = (Path(__file__).resolve(), Path(__file__).resolve().with_name("snippet_runs.py"))
 SNIPPETS_DIR = "snippets"  # under the project: the files pages include and captures run
-#: Package files that only build the site: they play no part in what a capture prints.
-SITE_ONLY = frozenset(
-    {"macros.py", "site_hooks.py", "a11y_hooks.py", "search_hooks.py", "capture_hooks.py"}
-    | {"script_hooks.py", "whitespace_hooks.py"}
-    | {"bench", "bench_doctor.py"}
-)
 PLACEHOLDER = re.compile(r"kd-capture-[0-9a-f]{64}")
 
 
@@ -87,11 +85,11 @@ def run(capture: Capture, project: Path) -> str:
     """Run one capture now, in this process, and return its text."""
     opts = capture.options
     if capture.kind == "snippet":
-        from kraken_doctor.snippet_runs import run_snippet
+        from snippet_runs import run_snippet
 
         return run_snippet(opts["name"], opts["args"], opts["account"], project_dir=project)
     from kraken_doctor.demo import run_scenario
-    from kraken_doctor.snippet_runs import SHOWN_URL
+    from snippet_runs import SHOWN_URL
 
     try:
         return run_scenario(opts["scenario"], json=opts["json"], shown_url=SHOWN_URL)[0]
@@ -141,11 +139,13 @@ def input_files(capture: Capture, project: Path) -> list[Path]:
     return _local_modules(path)
 
 
-def _package_files() -> Iterable[Path]:
+def _package_files() -> Iterable[tuple[str, Path]]:
+    """(name, path) of every source a capture's text depends on, besides its own files."""
     for path in sorted(PACKAGE_DIR.rglob("*")):
-        parts = path.relative_to(PACKAGE_DIR).parts
-        if path.suffix in {".py", ".yml"} and parts[0] not in SITE_ONLY:
-            yield path
+        if path.suffix in {".py", ".yml"}:
+            yield path.relative_to(PACKAGE_DIR).as_posix(), path
+    for path in RUNNERS:
+        yield f"site/{path.name}", path
 
 
 def _installed() -> list[str]:
@@ -162,8 +162,8 @@ def environment_fingerprint() -> str:
     packages, and the sources of the package that serves and checks them."""
     h = hashlib.sha256()
     h.update(json.dumps([FORMAT, sys.version, _installed()]).encode())
-    for path in _package_files():
-        h.update(b"\0" + path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+    for name, path in _package_files():
+        h.update(b"\0" + name.encode() + b"\0")
         h.update(path.read_bytes())
     return h.hexdigest()
 

@@ -2,7 +2,7 @@
 
 MkDocs turns every page's Markdown into HTML first, then puts each page into its template.
 The `snippet_output` and `doctor_output` macros therefore only start a capture that is not
-cached yet (kraken_doctor.captures: threads for a build, fresh processes under `mkdocs
+cached yet (captures: threads for a build, fresh processes under `mkdocs
 serve`) and leave a placeholder in a code block; by the time the
 pages reach their templates the captures have had the whole first pass to run, and each
 placeholder's code block is swapped for the capture's, rendered by the same Markdown
@@ -21,10 +21,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from kraken_doctor import captures
-from kraken_doctor.macros import fenced
+import captures
+from macros import fenced
 
-log = logging.getLogger("mkdocs.plugins.kraken_doctor.captures")
+log = logging.getLogger("mkdocs.plugins.captures")
 _CODE = re.compile(r"<code[^>]*>(.*?)</code>", re.DOTALL)
 
 

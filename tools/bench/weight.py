@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import Response, sync_playwright
 
-from kraken_doctor.bench.browser import launch
+from bench.browser import launch
 
 KINDS = ("HTML", "CSS", "JS", "fonts", "search index", "images", "other")
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kraken_doctor.captures import snippet_file
+from captures import snippet_file
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock import MockKraken
 from kraken_doctor.mock.cli import DEFAULT_PORT
