@@ -56,10 +56,24 @@ def balance(api: API) -> tuple[str, str, str] | str:
     return f"{usd:.2f}", f"{usdt:.2f}", f"{usd + usdt:.2f}"
 
 
-def main() -> int:
+# What KRAKEN_API_URL may hold: scheme, host and port. A longer host name part than 40
+# characters, or any other character, is more likely a pasted key than an address.
+ADDRESS = r"https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9-]{1,40}(\.[A-Za-z0-9-]{1,40})*)(:\d{1,5})?"
+
+
+def api_url() -> str:
+    """Kraken's address, or the one in KRAKEN_API_URL (a mock, a proxy), without a final /."""
     url = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
-    if not url.startswith(("http://", "https://")):  # not printed: it may be a pasted key
-        sys.exit("⚠️  KRAKEN_API_URL is not an http(s) URL such as https://api.kraken.com")
+    if not re.fullmatch(ADDRESS, url):  # not printed: it may hold a key or a secret
+        sys.exit(
+            "⚠️  KRAKEN_API_URL is not a plain address such as https://api.kraken.com"
+            " (scheme, host and port only). It is not shown here: it may hold a key."
+        )
+    return url
+
+
+def main() -> int:
+    url = api_url()
     rows, keys, ok = [], {}, True
     for account, key_name, secret_name in accounts():
         key = os.environ.get(key_name, "").strip()

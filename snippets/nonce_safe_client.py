@@ -75,6 +75,22 @@ def at_least_one(text: str) -> int:
     return int(text)
 
 
+# What KRAKEN_API_URL may hold: scheme, host and port. A longer host name part than 40
+# characters, or any other character, is more likely a pasted key than an address.
+ADDRESS = r"https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9-]{1,40}(\.[A-Za-z0-9-]{1,40})*)(:\d{1,5})?"
+
+
+def api_url() -> str:
+    """Kraken's address, or the one in KRAKEN_API_URL (a mock, a proxy), without a final /."""
+    url = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
+    if not re.fullmatch(ADDRESS, url):  # not printed: it may hold a key or a secret
+        sys.exit(
+            "⚠️  KRAKEN_API_URL is not a plain address such as https://api.kraken.com"
+            " (scheme, host and port only). It is not shown here: it may hold a key."
+        )
+    return url
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Fire Balance calls from many threads.")
     parser.add_argument("--user", metavar="USER_ID", help="a user id (default: the master)")
@@ -85,9 +101,7 @@ def main() -> int:
 
     # --8<-- [start:demo]
     api = NonceSafeAPI(key, secret)
-    api.uri = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
-    if not api.uri.startswith(("http://", "https://")):  # not printed: it may be a pasted key
-        sys.exit("⚠️  KRAKEN_API_URL is not an http(s) URL such as https://api.kraken.com")
+    api.uri = api_url()
     try:
         first = api.query_private("Balance", timeout=30)  # one call first: is the key OK?
         if first["error"]:

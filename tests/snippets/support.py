@@ -66,3 +66,13 @@ def load_snippet(name: str) -> ModuleType:
 
 def snippet_path(name: str) -> Path:
     return SNIPPETS / f"{name}.py"
+
+
+#: The clients every snippet that talks to Kraken is written for (the catalog's `clients`),
+#: and each version's file name ending: connection_test.py (krakenex), ..._kraken_sdk.py, ...
+CLIENT_SUFFIXES = {c.name: c.snippet_suffix for c in load_catalog().clients}
+
+
+def variants(family: str) -> list[str]:
+    """The file names (without .py) of one snippet in every client's version."""
+    return [family + suffix for suffix in CLIENT_SUFFIXES.values()]
