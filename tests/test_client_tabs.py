@@ -8,7 +8,8 @@ from importlib.metadata import version
 import pytest
 
 from kraken_doctor.catalog import load_catalog
-from kraken_doctor.macros import pinned_version, snippet_tabs
+from kraken_doctor.links import client_classes
+from kraken_doctor.macros import client_error_table, pinned_version, snippet_tabs
 
 CAT = load_catalog()
 
@@ -42,3 +43,18 @@ def test_a_section_without_a_fold():
     tabs = snippet_tabs(CAT, "connection_test.py:connect", fold=False)
     assert "??? example" not in tabs
     assert '    --8<-- "connection_test_ccxt.py:connect"' in tabs
+
+
+def test_the_client_error_table_has_every_error_and_bolds_the_classes_alone():
+    table = client_error_table(CAT, "guides/link-errors.md").splitlines()
+    assert (
+        table[0] == "| Kraken error (its page) | " + " | ".join(c.name for c in CAT.clients) + " |"
+    )
+    rows = table[2:]
+    assert len(rows) == len(CAT.errors)
+    pd = next(r for r in rows if "`EGeneral:Permission denied`" in r)
+    assert "**`KrakenPermissionDeniedError`**" in pd and "**`PermissionDenied`**" in pd
+    sig = next(r for r in rows if "`EAPI:Invalid signature`" in r)
+    assert "| `ExchangeError` |" in sig and "ExchangeError" not in client_classes()
+    busy = next(r for r in rows if "`EService:Busy`" in r)
+    assert busy.count("returns Kraken's answer") == 2  # krakenex, and the SDK has no class

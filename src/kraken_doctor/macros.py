@@ -486,6 +486,26 @@ def snippet_tabs(
     return "\n".join(tabs)
 
 
+def client_error_table(cat: Catalog, page: str | None) -> str:
+    """Each catalog error as each client shows it, and its page. A class in bold stands for
+    this one error, so its name alone finds the page (links.client_classes)."""
+    from kraken_doctor.links import client_classes
+
+    alone = client_classes(cat)
+    head = ["Kraken error (its page)"] + [f"{c.name}" for c in cat.clients]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for entry in cat.errors:
+        cells = [error_link(cat, entry.string, page)]
+        for client in cat.clients:
+            raised = client.raised_for(entry.string)
+            if raised is None:
+                cells.append("returns Kraken's answer")
+            else:
+                cells.append(f"**`{raised}`**" if raised in alone else f"`{raised}`")
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 # -- registration ----------------------------------------------------------------------------
 
 
@@ -524,6 +544,7 @@ def define_env(env: Any) -> None:
             name, tuple(args), account
         ),
         "doctor_output": lambda scenario, json=False: doctor_output(scenario, json),
+        "client_error_table": lambda: client_error_table(cat, page()),
         "pinned_version": pinned_version,
         "snippet_tabs": lambda spec, title="the whole script", fold=True: snippet_tabs(
             cat, spec, title, fold
