@@ -145,7 +145,7 @@ def test_the_snippets_that_call_kraken_all_carry_the_page_list():
     assert names == {
         *variants("connection_test"),
         *variants("permission_check"),
-        "balance_check",
+        *variants("balance_check"),
         "nonce_safe_client",
     }
 
