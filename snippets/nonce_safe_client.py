@@ -91,6 +91,20 @@ def api_url() -> str:
     return url
 
 
+TIMEOUT = 30  # seconds to wait for Kraken's answer
+
+
+def errors(reply: object) -> list[str]:
+    """Kraken's error list; an answer of another shape (a proxy, a login page) ends the run."""
+    found = reply.get("error") if isinstance(reply, dict) else None
+    if not isinstance(found, list) or not all(isinstance(e, str) for e in found):
+        sys.exit(
+            "⚠️  The answer is not Kraken's (no error list). Check that KRAKEN_API_URL is"
+            " Kraken's API address and no proxy changes the answer."
+        )
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Fire Balance calls from many threads.")
     parser.add_argument("--user", metavar="USER_ID", help="a user id (default: the master)")
@@ -103,18 +117,19 @@ def main() -> int:
     api = NonceSafeAPI(key, secret)
     api.uri = api_url()
     try:
-        first = api.query_private("Balance", timeout=30)  # one call first: is the key OK?
-        if first["error"]:
-            sys.exit(
-                f"❌ {first['error'][0]} (so no calls were fired): {docs_url(first['error'][0])}"
-            )
+        first = errors(api.query_private("Balance", timeout=TIMEOUT))  # one call: key OK?
+        if first:
+            sys.exit(f"❌ {first[0]} (so no calls were fired): {docs_url(first[0])}")
         print(f"{args.calls} Balance calls from {args.threads} threads ({label}, key …{key[-4:]})")
         with ThreadPoolExecutor(max_workers=args.threads) as pool:
             calls = [
-                pool.submit(api.query_private, "Balance", timeout=30) for _ in range(args.calls)
+                pool.submit(api.query_private, "Balance", timeout=TIMEOUT)
+                for _ in range(args.calls)
             ]
-            outcomes = Counter(", ".join(c.result()["error"]) or "ok" for c in calls)
-    except (OSError, ValueError) as exc:  # refused, timed out, HTTP 5xx, not JSON
+            outcomes = Counter(", ".join(errors(c.result())) or "ok" for c in calls)
+    except ValueError:  # not JSON: a web page (a proxy or a login page answered)
+        errors(None)
+    except OSError as exc:  # refused, timed out, HTTP 5xx
         sys.exit(f"⚠️  Could not reach Kraken at {api.uri} ({type(exc).__name__}).")
     print(f"  {outcomes.pop('ok', 0)} succeeded")
     for error, count in outcomes.items():

@@ -105,7 +105,7 @@ def test_a_user_and_an_unreachable_server(snippet, kraken_mock, closed_port_url)
     }
     run = snippet(NAME, "--user", "alice_example", env=env)
     assert run.returncode == 1
-    assert f"Could not reach Kraken at {closed_port_url} (ConnectionError)" in run.output
+    assert f"Could not reach Kraken at {closed_port_url} (" in run.output
 
 
 def test_missing_variables_and_an_unknown_error(snippet, stub_kraken):
@@ -128,3 +128,42 @@ def test_a_bad_count_is_named(snippet, value):
     run = snippet(NAME, "--threads", value)
     assert run.returncode == 2
     assert f"argument --threads: {value!r} is not a whole number of 1 or more" in run.output
+
+
+NOT_KRAKEN = [
+    {},
+    [],
+    None,
+    "<html><body>Please sign in to the Wi-Fi</body></html>",
+    {"error": "EGeneral:Permission denied"},
+    {"error": [404]},
+]
+
+
+@pytest.mark.parametrize("answer", NOT_KRAKEN, ids=repr)
+def test_an_answer_not_shaped_like_krakens(snippet, stub_kraken, answer):
+    """A proxy, a login page or another server answered: a clear line, exit 1, no crash."""
+    run = snippet(NAME, env=stub_env(stub_kraken({"Balance": [answer]})))
+    assert run.returncode == 1
+    assert "The answer is not Kraken's (no error list)" in run.output
+
+
+def test_an_answer_not_shaped_like_krakens_while_firing(snippet, stub_kraken):
+    ok = {"error": [], "result": {"ZUSD": "1.00"}}
+    run = snippet(
+        NAME, "--threads", "1", "--calls", "2", env=stub_env(stub_kraken({"Balance": [ok, {}]}))
+    )
+    assert run.returncode == 1
+    assert "The answer is not Kraken's (no error list)" in run.output
+
+
+def test_a_server_that_never_answers(monkeypatch, silent_server):
+    """Run in this process with a short wait: the snippet's own TIMEOUT, made smaller."""
+    module = load_snippet(NAME)
+    monkeypatch.setattr(module, "TIMEOUT", 1)
+    for var, value in stub_env(silent_server).items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.setattr("sys.argv", [f"{NAME}.py"])
+    with pytest.raises(SystemExit) as end:
+        module.main()
+    assert f"Could not reach Kraken at {silent_server} (" in str(end.value.code)
