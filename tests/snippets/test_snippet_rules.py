@@ -112,7 +112,8 @@ def test_every_url_is_one_the_catalog_knows(path):
 
 
 @pytest.mark.parametrize(
-    "name", [*variants("connection_test"), *variants("permission_check"), "nonce_safe_client"]
+    "name",
+    [*variants("connection_test"), *variants("permission_check"), *variants("nonce_safe_client")],
 )
 def test_credentials_follow_the_bots_scheme(name, monkeypatch):
     credentials = load_snippet(name).credentials
@@ -146,7 +147,7 @@ def test_the_snippets_that_call_kraken_all_carry_the_page_list():
         *variants("connection_test"),
         *variants("permission_check"),
         *variants("balance_check"),
-        "nonce_safe_client",
+        *variants("nonce_safe_client"),
     }
 
 
