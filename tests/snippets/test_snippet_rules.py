@@ -10,7 +10,16 @@ import re
 import sys
 
 import pytest
-from tests.snippets.support import CLIENT_SUFFIXES, ENV, SNIPPETS, load_snippet, variants
+from tests.snippets.support import (
+    CLIENT_SUFFIXES,
+    ENV,
+    KEY,
+    PASTED,
+    SECRET,
+    SNIPPETS,
+    load_snippet,
+    variants,
+)
 
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.links import docs_url
@@ -76,20 +85,6 @@ def test_kraken_address_comes_from_kraken_api_url(path):
     reference = SNIPPETS / "connection_test.py"
     assert function_source(path, "api_url") == function_source(reference, "api_url")
     assert "ADDRESS = " in text and text.count("api_url()") >= 2
-
-
-#: What a key or a secret pasted into KRAKEN_API_URL looks like (fuzz-findings F5): alone,
-#: as user info (a key with "/" ends the host early), in a query, as a host name.
-KEY = "TtJy2AawU4M32ABcR1Zpj3pcNUdd7Zbnrnc4dAgzOZML5Rs/MPVyXmKZ"
-SECRET = "GlsDKN4AgodngXpQ/DghMRclGNG52FxDQccK609iRNZ6N6sdPTNv+ckxInJKlQeG5d7dfte1iXA20yvQbKP9WA=="
-PASTED = [
-    KEY,
-    f"http://{KEY}@127.0.0.1:8330",
-    f"http://user:{SECRET}@127.0.0.1:8330",
-    f"http://127.0.0.1:8330/?secret={SECRET}",
-    f"https://{KEY.replace('/', '')}",
-    f"https://api.kraken.com/{KEY}",
-]
 
 
 @pytest.mark.parametrize("path", CLIENTS, ids=lambda p: p.stem)
