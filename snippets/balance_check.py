@@ -43,23 +43,60 @@ def accounts() -> list[tuple[str, str, str]]:
     # --8<-- [end:accounts]
 
 
-def balance(api: API) -> tuple[str, str, str] | str:
+def connect(key: str, secret: str, url: str) -> API:
+    api = API(key, secret)
+    api.uri = url  # krakenex adds /0/private/<Method> itself
+    return api
+
+
+def balance(api: API, url: str) -> tuple[str, str, str] | str:
     """(USD, USDT, total) as the bot computes them, or the error to show instead."""
     try:
-        reply = api.query_private("Balance", timeout=30)
-    except (OSError, ValueError) as exc:  # refused, timed out, HTTP 5xx, not JSON
-        return f"cannot reach {api.uri} ({type(exc).__name__})"
-    if reply.get("error"):
-        return f"{reply['error'][0]}  {docs_url(reply['error'][0])}"
-    usd = Decimal(reply["result"].get("ZUSD", "0"))
-    usdt = Decimal(reply["result"].get("USDT", "0"))
+        reply = api.query_private("Balance", timeout=TIMEOUT)
+    except ValueError:  # not JSON: a web page (a proxy or a login page answered)
+        return NOT_KRAKEN
+    except OSError as exc:  # refused, timed out, HTTP 5xx
+        return f"cannot reach {url} ({type(exc).__name__})"
+    return figures(reply)
+
+
+NOT_KRAKEN = "the answer is not Kraken's: check KRAKEN_API_URL and any proxy"
+
+
+def figures(reply: object) -> tuple[str, str, str] | str:
+    """The bot's figures from Kraken's answer, or its error with the page, or why neither."""
+    errors = reply.get("error") if isinstance(reply, dict) else None
+    if not isinstance(errors, list) or not all(isinstance(e, str) for e in errors):
+        return NOT_KRAKEN
+    if errors:
+        return f"{errors[0]}  {docs_url(errors[0])}"
+    try:  # an unfunded account may get no result at all
+        result = reply.get("result", {})
+        usd, usdt = Decimal(result.get("ZUSD", "0")), Decimal(result.get("USDT", "0"))
+    except (AttributeError, TypeError, ArithmeticError):  # not a dict, or not amounts
+        return NOT_KRAKEN
     return f"{usd:.2f}", f"{usdt:.2f}", f"{usd + usdt:.2f}"
 
 
-def main() -> int:
+TIMEOUT = 30  # seconds to wait for Kraken's answer
+# What KRAKEN_API_URL may hold: scheme, host and port. A longer host name part than 40
+# characters, or any other character, is more likely a pasted key than an address.
+ADDRESS = r"https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9-]{1,40}(\.[A-Za-z0-9-]{1,40})*)(:\d{1,5})?"
+
+
+def api_url() -> str:
+    """Kraken's address, or the one in KRAKEN_API_URL (a mock, a proxy), without a final /."""
     url = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
-    if not url.startswith(("http://", "https://")):  # not printed: it may be a pasted key
-        sys.exit("⚠️  KRAKEN_API_URL is not an http(s) URL such as https://api.kraken.com")
+    if not re.fullmatch(ADDRESS, url):  # not printed: it may hold a key or a secret
+        sys.exit(
+            "⚠️  KRAKEN_API_URL is not a plain address such as https://api.kraken.com"
+            " (scheme, host and port only). It is not shown here: it may hold a key."
+        )
+    return url
+
+
+def main() -> int:
+    url = api_url()
     rows, keys, ok = [], {}, True
     for account, key_name, secret_name in accounts():
         key = os.environ.get(key_name, "").strip()
@@ -69,9 +106,7 @@ def main() -> int:
             ok = False
             continue
         keys.setdefault(key, []).append(account)
-        api = API(key, secret)
-        api.uri = url
-        result = balance(api)
+        result = balance(connect(key, secret, url), url)
         ok = ok and isinstance(result, tuple)
         rows.append((account, f"…{key[-4:]}", result))
 

@@ -14,6 +14,7 @@ import os
 import re
 import sys
 from decimal import Decimal
+from typing import NoReturn
 
 import krakenex
 
@@ -42,6 +43,52 @@ def credentials(user_id: str | None) -> tuple[str, str, str]:
     # --8<-- [end:credentials]
 
 
+TIMEOUT = 30  # seconds to wait for Kraken's answer
+# What KRAKEN_API_URL may hold: scheme, host and port. A longer host name part than 40
+# characters, or any other character, is more likely a pasted key than an address.
+ADDRESS = r"https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9-]{1,40}(\.[A-Za-z0-9-]{1,40})*)(:\d{1,5})?"
+
+
+def api_url() -> str:
+    """Kraken's address, or the one in KRAKEN_API_URL (a mock, a proxy), without a final /."""
+    url = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
+    if not re.fullmatch(ADDRESS, url):  # not printed: it may hold a key or a secret
+        sys.exit(
+            "⚠️  KRAKEN_API_URL is not a plain address such as https://api.kraken.com"
+            " (scheme, host and port only). It is not shown here: it may hold a key."
+        )
+    return url
+
+
+def unreachable(url: str, why: str) -> NoReturn:
+    sys.exit(
+        f"⚠️  Kraken connection failed - network issue or API unavailable ({why}).\n"
+        f"   Check KRAKEN_API_URL ({url}) and https://status.kraken.com"
+    )
+
+
+def not_kraken(url: str) -> NoReturn:
+    """A JSON answer of another shape: a proxy, a login page or another server answered."""
+    sys.exit(
+        f"⚠️  The answer from {url} is not Kraken's (no error list and balances).\n"
+        "   Check that KRAKEN_API_URL is Kraken's API address and no proxy changes the answer."
+    )
+
+
+def kraken_shaped(reply: object) -> bool:
+    """Kraken always answers {"error": [strings], "result": ...}."""
+    errors = reply.get("error") if isinstance(reply, dict) else None
+    return isinstance(errors, list) and all(isinstance(e, str) for e in errors)
+
+
+def amounts(balances: object, url: str) -> tuple[Decimal, Decimal]:
+    """(USD, USDT) from Balance's result; anything not shaped like it ends the run."""
+    try:
+        return Decimal(balances.get("ZUSD", "0")), Decimal(balances.get("USDT", "0"))
+    except (AttributeError, TypeError, ArithmeticError):  # not a dict, or not amounts
+        not_kraken(url)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Test the Kraken connection like the bot.")
     parser.add_argument("--user", metavar="USER_ID", help="a user id (default: the master)")
@@ -49,28 +96,25 @@ def main() -> int:
 
     # --8<-- [start:connect]
     api = krakenex.API(key, secret)
-    api.uri = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
-    if not api.uri.startswith(("http://", "https://")):  # not printed: it may be a pasted key
-        sys.exit("⚠️  KRAKEN_API_URL is not an http(s) URL such as https://api.kraken.com")
+    api.uri = api_url()  # krakenex adds /0/private/<Method> itself
     print(f"Testing Kraken connection ({label}), key ending {key[-4:]}, at {api.uri}")
     try:
-        reply = api.query_private("Balance", timeout=30)
-    except (OSError, ValueError) as exc:  # refused, timed out, HTTP 5xx, not JSON
+        reply = api.query_private("Balance", timeout=TIMEOUT)
+    except ValueError:  # not JSON: a web page (a proxy or a login page answered)
+        not_kraken(api.uri)
+    except OSError as exc:  # refused, timed out, HTTP 5xx
         status = getattr(getattr(exc, "response", None), "status_code", None)
-        sys.exit(
-            "⚠️  Kraken connection failed - network issue or API unavailable "
-            f"({f'HTTP {status}' if status else type(exc).__name__}).\n"
-            f"   Check KRAKEN_API_URL ({api.uri}) and https://status.kraken.com"
-        )
-    if reply.get("error"):
+        unreachable(api.uri, f"HTTP {status}" if status else type(exc).__name__)
+    if not kraken_shaped(reply):
+        not_kraken(api.uri)
+    if reply["error"]:
         print(f"❌ Kraken connection test failed ({label}): {', '.join(reply['error'])}")
         print(f"   How to fix it: {docs_url(reply['error'][0])}")
         return 1
     # --8<-- [end:connect]
 
     # --8<-- [start:success]
-    balances = reply["result"]
-    usd, usdt = Decimal(balances.get("ZUSD", "0")), Decimal(balances.get("USDT", "0"))
+    usd, usdt = amounts(reply.get("result", {}), api.uri)
     print("=" * 70)
     print(f"✅ KRAKEN PRO CONNECTED ({label})")
     print(f"Account: {label}")

@@ -75,6 +75,11 @@ def pair_problems(key_name: str, secret_name: str) -> list[str]:
     # --8<-- [end:checks]
 
 
+# What KRAKEN_API_URL may hold: scheme, host and port. A longer host name part than 40
+# characters, or any other character, is more likely a pasted key than an address.
+ADDRESS = r"https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9-]{1,40}(\.[A-Za-z0-9-]{1,40})*)(:\d{1,5})?"
+
+
 def show(name: str) -> str:
     """How a variable is shown: a key by its last 4 characters, a secret never."""
     if name not in os.environ:
@@ -82,8 +87,8 @@ def show(name: str) -> str:
     value = os.environ[name].strip().strip("'\"")
     if name.endswith("_KEY") and value and not looks_like_secret(value):
         return f"set, ends in …{value[-4:]}"
-    if name.endswith(("_KEY", "_SECRET")) or not value.startswith(("http://", "https://")):
-        return "set (hidden)"  # a URL is shown; anything else may be a pasted key
+    if name.endswith(("_KEY", "_SECRET")) or not re.fullmatch(ADDRESS, value.rstrip("/")):
+        return "set (hidden)"  # a plain address is shown; anything else may hold a key
     return f"set to {value}"
 
 
@@ -118,7 +123,10 @@ def main(user_ids: list[str]) -> int:
         problems += pair_problems(key_name, secret_name)
     print(f"  {'KRAKEN_API_URL':<32} {show('KRAKEN_API_URL')}")
     if show("KRAKEN_API_URL") == "set (hidden)":
-        problems.append("KRAKEN_API_URL is not an http(s) URL such as https://api.kraken.com.")
+        problems.append(
+            "KRAKEN_API_URL is not a plain address such as https://api.kraken.com"
+            " (scheme, host and port only)."
+        )
 
     master = any(os.environ.get(name, "").strip() for name in MASTER)
     if not master and not any(os.environ.get(name, "").strip() for name in LEGACY):

@@ -75,6 +75,36 @@ def at_least_one(text: str) -> int:
     return int(text)
 
 
+# What KRAKEN_API_URL may hold: scheme, host and port. A longer host name part than 40
+# characters, or any other character, is more likely a pasted key than an address.
+ADDRESS = r"https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9-]{1,40}(\.[A-Za-z0-9-]{1,40})*)(:\d{1,5})?"
+
+
+def api_url() -> str:
+    """Kraken's address, or the one in KRAKEN_API_URL (a mock, a proxy), without a final /."""
+    url = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
+    if not re.fullmatch(ADDRESS, url):  # not printed: it may hold a key or a secret
+        sys.exit(
+            "⚠️  KRAKEN_API_URL is not a plain address such as https://api.kraken.com"
+            " (scheme, host and port only). It is not shown here: it may hold a key."
+        )
+    return url
+
+
+TIMEOUT = 30  # seconds to wait for Kraken's answer
+
+
+def errors(reply: object) -> list[str]:
+    """Kraken's error list; an answer of another shape (a proxy, a login page) ends the run."""
+    found = reply.get("error") if isinstance(reply, dict) else None
+    if not isinstance(found, list) or not all(isinstance(e, str) for e in found):
+        sys.exit(
+            "⚠️  The answer is not Kraken's (no error list). Check that KRAKEN_API_URL is"
+            " Kraken's API address and no proxy changes the answer."
+        )
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Fire Balance calls from many threads.")
     parser.add_argument("--user", metavar="USER_ID", help="a user id (default: the master)")
@@ -85,22 +115,21 @@ def main() -> int:
 
     # --8<-- [start:demo]
     api = NonceSafeAPI(key, secret)
-    api.uri = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
-    if not api.uri.startswith(("http://", "https://")):  # not printed: it may be a pasted key
-        sys.exit("⚠️  KRAKEN_API_URL is not an http(s) URL such as https://api.kraken.com")
+    api.uri = api_url()
     try:
-        first = api.query_private("Balance", timeout=30)  # one call first: is the key OK?
-        if first["error"]:
-            sys.exit(
-                f"❌ {first['error'][0]} (so no calls were fired): {docs_url(first['error'][0])}"
-            )
+        first = errors(api.query_private("Balance", timeout=TIMEOUT))  # one call: key OK?
+        if first:
+            sys.exit(f"❌ {first[0]} (so no calls were fired): {docs_url(first[0])}")
         print(f"{args.calls} Balance calls from {args.threads} threads ({label}, key …{key[-4:]})")
         with ThreadPoolExecutor(max_workers=args.threads) as pool:
             calls = [
-                pool.submit(api.query_private, "Balance", timeout=30) for _ in range(args.calls)
+                pool.submit(api.query_private, "Balance", timeout=TIMEOUT)
+                for _ in range(args.calls)
             ]
-            outcomes = Counter(", ".join(c.result()["error"]) or "ok" for c in calls)
-    except (OSError, ValueError) as exc:  # refused, timed out, HTTP 5xx, not JSON
+            outcomes = Counter(", ".join(errors(c.result())) or "ok" for c in calls)
+    except ValueError:  # not JSON: a web page (a proxy or a login page answered)
+        errors(None)
+    except OSError as exc:  # refused, timed out, HTTP 5xx
         sys.exit(f"⚠️  Could not reach Kraken at {api.uri} ({type(exc).__name__}).")
     print(f"  {outcomes.pop('ok', 0)} succeeded")
     for error, count in outcomes.items():

@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import time
+from typing import NoReturn
 
 import krakenex
 
@@ -111,11 +112,30 @@ def credentials(user_id: str | None) -> tuple[str, str, str]:
 
 
 def call(api: API, method: str, params: dict) -> dict:
-    """Kraken's reply to one call; a network failure ends the check."""
+    """Kraken's reply to one call; a network failure or another server's answer ends it."""
     try:
-        return api.query_private(method, dict(params), timeout=30)
-    except (OSError, ValueError) as exc:  # refused, timed out, HTTP 5xx, not JSON
+        reply = api.query_private(method, dict(params), timeout=TIMEOUT)
+    except ValueError:  # not JSON: a web page (a proxy or a login page answered)
+        not_kraken(api.uri)
+    except OSError as exc:  # refused, timed out, HTTP 5xx
         sys.exit(f"⚠️  Could not reach Kraken at {api.uri} ({type(exc).__name__}).")
+    return kraken_shaped(reply, api.uri)
+
+
+def kraken_shaped(reply: object, url: str) -> dict:
+    """Kraken always answers {"error": [strings], "result": ...}; anything else ends the run."""
+    errors = reply.get("error") if isinstance(reply, dict) else None
+    if not isinstance(errors, list) or not all(isinstance(e, str) for e in errors):
+        not_kraken(url)
+    return reply
+
+
+def not_kraken(url: str) -> NoReturn:
+    """A JSON answer of another shape: a proxy, a login page or another server answered."""
+    sys.exit(
+        f"⚠️  The answer from {url} is not Kraken's (no error list and result).\n"
+        "   Check that KRAKEN_API_URL is Kraken's API address and no proxy changes the answer."
+    )
 
 
 def stop(method: str, error: str) -> None:
@@ -156,19 +176,38 @@ def line(permission: str, ticked: bool | None) -> str:
     return f"  {({True: '[x]', False: '[ ]', None: '[?]'})[ticked]} {name(permission)}"
 
 
+TIMEOUT = 30  # seconds to wait for Kraken's answer
+# What KRAKEN_API_URL may hold: scheme, host and port. A longer host name part than 40
+# characters, or any other character, is more likely a pasted key than an address.
+ADDRESS = r"https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9-]{1,40}(\.[A-Za-z0-9-]{1,40})*)(:\d{1,5})?"
+
+
+def api_url() -> str:
+    """Kraken's address, or the one in KRAKEN_API_URL (a mock, a proxy), without a final /."""
+    url = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
+    if not re.fullmatch(ADDRESS, url):  # not printed: it may hold a key or a secret
+        sys.exit(
+            "⚠️  KRAKEN_API_URL is not a plain address such as https://api.kraken.com"
+            " (scheme, host and port only). It is not shown here: it may hold a key."
+        )
+    return url
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Check a Kraken API key's permission boxes.")
     parser.add_argument("--user", metavar="USER_ID", help="a user id (default: the master)")
     key, secret, label = credentials(parser.parse_args().user)
+    url = api_url()
     api = API(key, secret)
-    api.uri = os.environ.get("KRAKEN_API_URL", "").strip().rstrip("/") or "https://api.kraken.com"
-    if not api.uri.startswith(("http://", "https://")):  # not printed: it may be a pasted key
-        sys.exit("⚠️  KRAKEN_API_URL is not an http(s) URL such as https://api.kraken.com")
+    api.uri = url  # krakenex adds /0/private/<Method> itself
 
     # --8<-- [start:ask]
     reply = call(api, "GetApiKeyInfo", {})
     if not reply["error"]:
-        granted = set(reply["result"]["permissions"])
+        result = reply.get("result")
+        granted = result.get("permissions") if isinstance(result, dict) else None
+        if not isinstance(granted, list):  # a key always has a list, empty or not
+            not_kraken(url)
         found = {p: p in granted for p in PERMISSIONS}
         how = "read with GetApiKeyInfo"
     elif reply["error"][0].startswith("EGeneral:Unknown method"):  # older servers

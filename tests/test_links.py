@@ -8,7 +8,7 @@ import pytest
 
 from kraken_doctor import docs_url
 from kraken_doctor.catalog import Catalog, load_catalog
-from kraken_doctor.links import errors_index, find_error
+from kraken_doctor.links import client_classes, errors_index, find_error
 from sitebuild import Build, site_build  # noqa: F401  (site_build: fixture)
 
 CAT = load_catalog()
@@ -88,7 +88,7 @@ def test_unknown_errors_go_to_the_index(text: str) -> None:
 def test_errors_index_has_every_spelling() -> None:
     index = errors_index()
     spellings = {s for e in CAT.errors for s in (e.string, *e.aliases)}
-    assert set(index) == spellings
+    assert set(index) == spellings | set(client_classes())  # classes: test_client_errors.py
     for e in CAT.errors:
         assert index[e.string]["url"] == page_of(e.slug)
         assert index[e.string]["short_url"] == f"{BASE}{CAT.site.short_path}{e.slug}/"

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import tomllib
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -481,6 +483,64 @@ def doctor_output(scenario: str, json: bool = False) -> str:
     return fenced(run(doctor_capture(scenario, json), PROJECT_DIR))
 
 
+# -- the clients bots use --------------------------------------------------------------------
+
+#: The project's pyproject.toml, where the clients the snippets are tested with are pinned.
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+
+
+@cache
+def pinned_version(package: str) -> str:
+    """The version pyproject.toml pins `package` to: the one CI runs the snippets with."""
+    groups = tomllib.loads(PYPROJECT.read_text(encoding="utf-8")).get("dependency-groups", {})
+    for requirement in (r for group in groups.values() for r in group if isinstance(r, str)):
+        pin = re.fullmatch(rf"{re.escape(package)}\s*==\s*([\w.]+)", requirement.strip())
+        if pin:
+            return pin[1]
+    raise ValueError(f"{PYPROJECT.name}: {package} is not pinned (name==version) in a group")
+
+
+def snippet_tabs(
+    cat: Catalog, spec: str, title: str = "the whole script", fold: bool = True
+) -> str:
+    """One content tab per client (the catalog's `clients`, in order): its install line and
+    run line, then that client's version of the snippet. Tabs with the same titles switch
+    together on every page (Material's content.tabs.link)."""
+    file, _, section = spec.partition(":")
+    stem = file.removesuffix(".py")
+    tabs = []
+    for client in cat.clients:
+        name = f"{stem}{client.snippet_suffix}.py"
+        include = f'--8<-- "{name}{":" + section if section else ""}"'
+        code = fenced(include, "python")
+        listing = f'??? example "{name}: {title}"\n\n{indent(code)}' if fold else code
+        install = fenced(
+            f"pip install {client.name}=={pinned_version(client.name)}\npython {name}", "sh"
+        )
+        tabs.append(f'=== "{client.name}"\n\n{indent(install)}\n\n{indent(listing)}\n')
+    return "\n".join(tabs)
+
+
+def client_error_table(cat: Catalog, page: str | None) -> str:
+    """Each catalog error as each client shows it, and its page. A class in bold stands for
+    this one error, so its name alone finds the page (links.client_classes)."""
+    from kraken_doctor.links import client_classes
+
+    alone = client_classes(cat)
+    head = ["Kraken error (its page)"] + [f"{c.name}" for c in cat.clients]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for entry in cat.errors:
+        cells = [error_link(cat, entry.string, page)]
+        for client in cat.clients:
+            raised = client.raised_for(entry.string)
+            if raised is None:
+                cells.append("returns Kraken's answer")
+            else:
+                cells.append(f"**`{raised}`**" if raised in alone else f"`{raised}`")
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 # -- registration ----------------------------------------------------------------------------
 
 
@@ -536,6 +596,11 @@ def define_env(env: Any) -> None:
         ),
         "doctor_output": lambda scenario, json=False: captured(
             captures.doctor_capture(scenario, json)
+        ),
+        "client_error_table": lambda: client_error_table(cat, page()),
+        "pinned_version": pinned_version,
+        "snippet_tabs": lambda spec, title="the whole script", fold=True: snippet_tabs(
+            cat, spec, title, fold
         ),
     }
     for name, fn in plain.items():

@@ -321,6 +321,26 @@ class KrakenErrorEntry(_Strict):
         return value
 
 
+ClassName = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Za-z0-9]*$")]
+
+
+class Client(_Strict):
+    """A Kraken client library bots use, and how it shows Kraken's errors (from its source)."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]  # as pip knows it
+    import_name: Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$")]
+    snippet_suffix: Annotated[str, StringConstraints(pattern=r"^(_[a-z0-9_]+)?$")]
+    exception_module: Annotated[str, StringConstraints(pattern=r"^[a-z_.]+$")] | None
+    otherwise: ClassName | None
+    raises: dict[str, ClassName]
+    # Classes it also raises for an HTTP status alone: their name says nothing about Kraken.
+    http_status_classes: list[ClassName] = Field(default_factory=list)
+
+    def raised_for(self, error: str) -> str | None:
+        """The class this client raises for `error` (a catalog spelling), or None."""
+        return self.raises.get(error, self.otherwise)
+
+
 class Catalog(_Strict):
     site: Site
     kraken: KrakenPages
@@ -335,6 +355,7 @@ class Catalog(_Strict):
     categories: list[ErrorCategory]
     retry_advice: RetryAdvice
     errors: list[KrakenErrorEntry]
+    clients: list[Client] = Field(default_factory=list)
 
     # -- look-ups -------------------------------------------------------------------------
     def _find(self, section: str, key: str, *fields: str) -> Any:
@@ -356,6 +377,12 @@ class Catalog(_Strict):
 
     def group(self, group_id: str) -> PermissionGroup:
         return self._find("permission_groups", group_id, "id")
+
+    def client(self, name: str) -> Client:
+        for c in self.clients:
+            if c.name == name:
+                return c
+        raise NotInCatalog("clients", name)
 
     def tier(self, tier_id: str) -> RateTier:
         return self._find("rate_tiers", tier_id, "id")
@@ -535,6 +562,14 @@ def _check_references(cat: Catalog, source: str) -> None:
                 f"permissions[{i}] (id {p.id!r}), field 'forbidden': must be true; no bot may "
                 "hold Withdraw, and the doctor warns when a key has it"
             )
+    unique("clients name", [c.name for c in cat.clients])
+    spellings = {s for e in cat.errors for s in (e.string, *e.aliases)}
+    for i, c in enumerate(cat.clients):
+        for error in c.raises:
+            if error not in spellings:
+                problems.append(
+                    f"clients[{i}] (name {c.name!r}), field 'raises': unknown error {error!r}"
+                )
     if problems:
         raise CatalogError(f"{source}: the catalog is not valid:\n  - " + "\n  - ".join(problems))
 

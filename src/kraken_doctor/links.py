@@ -34,12 +34,46 @@ def _match_prefix(token: str, cat: Catalog) -> KrakenErrorEntry | None:
     return None
 
 
+def _entry_of(spelling: str, cat: Catalog) -> KrakenErrorEntry:
+    return next(e for e in cat.errors if spelling in (e.string, *e.aliases))
+
+
+def client_classes(catalog: Catalog | None = None) -> dict[str, tuple[KrakenErrorEntry, str]]:
+    """Exception class names that stand for one error page alone -> (entry, client names).
+
+    python-kraken-sdk names a class after each error (KrakenPermissionDeniedError); ccxt
+    groups errors by kind (DDoSProtection for a rate limit and a lockout alike). A class
+    raised for errors with different pages finds no page by its name: the Kraken error in
+    the exception's text (both clients print it) still does.
+    """
+    cat = catalog or load_catalog()
+    pages: dict[str, set[str]] = {}
+    clients: dict[str, list[str]] = {}
+    for client in cat.clients:
+        for cls in client.http_status_classes:
+            pages.setdefault(cls, set()).add("(an HTTP status)")
+        for error, cls in client.raises.items():
+            pages.setdefault(cls, set()).add(_entry_of(error, cat).slug)
+            clients.setdefault(cls, [])
+            if client.name not in clients[cls]:
+                clients[cls].append(client.name)
+    return {
+        cls: (cat.error(next(iter(slugs))), ", ".join(clients[cls]))
+        for cls, slugs in pages.items()
+        if len(slugs) == 1 and cls in clients
+    }
+
+
 def find_error(text: str, catalog: Catalog | None = None) -> KrakenErrorEntry | None:
     """The catalog entry for the first Kraken error in `text` (an error or a log line)."""
     cat = catalog or load_catalog()
     for match in _ERROR_IN_TEXT.finditer(text):
         entry = _match_prefix(match.group(0), cat)
         if entry:
+            return entry
+    # A client's exception class without Kraken's text: `KrakenInvalidNonceError: ...`.
+    for cls, (entry, _clients) in client_classes(cat).items():
+        if re.search(rf"(?<![A-Za-z0-9]){cls}(?![A-Za-z0-9])", text):
             return entry
     # Older logs and wrappers drop the prefix ("... failed: Permission denied"),
     # or keep a prefix without its E ("General:Permission denied").
@@ -94,7 +128,8 @@ def docs_url(error: str, catalog: Catalog | None = None) -> str:
 
 
 def errors_index(catalog: Catalog | None = None) -> dict[str, dict[str, str]]:
-    """What the site publishes as errors.json: every spelling -> URL, short URL, title."""
+    """What the site publishes as errors.json: every spelling -> URL, short URL, title; and
+    every client exception class that stands for one page -> the same, plus its client."""
     cat = catalog or load_catalog()
     out: dict[str, dict[str, str]] = {}
     for entry in cat.errors:
@@ -107,4 +142,6 @@ def errors_index(catalog: Catalog | None = None) -> dict[str, dict[str, str]]:
         }
         for spelling in (entry.string, *entry.aliases):
             out[spelling] = record
+    for cls, (entry, clients) in client_classes(cat).items():
+        out[cls] = {**out[entry.string], "client": clients}
     return out

@@ -116,3 +116,42 @@ def test_pasting_a_log_line_on_the_404_page_offers_the_guide(clipboard):
     _open_search(browse)
     _paste(browse, LOG_LINE.format("EGeneral:Permission denied"))
     assert _site_path(browse, _first_link(browse)) == page_path(PERMISSION_DENIED)
+
+
+#: Each client's own text for Permission denied (tests/test_client_errors.py produces them
+#: from the installed clients and holds every error to its page without a browser).
+CLIENT_LINES = [
+    'ccxt.base.errors.PermissionDenied: kraken {"error":["EGeneral:Permission denied"]}',
+    'Could not load ticker due to PermissionDenied. Message: kraken {"error":'
+    '["EGeneral:Permission denied"]}',
+    "kraken.exceptions.KrakenPermissionDeniedError: API key doesn't have permission to make "
+    "this request.",
+    '{"error": "auth", "message": "Authentication failed: EGeneral:Permission denied"}',
+]
+
+
+def test_pasting_a_clients_error_line_offers_its_page_first(clipboard):
+    browse = clipboard
+    browse.goto("")
+    search = browse.page.locator(".md-search__input")
+    for line in CLIENT_LINES:
+        search.click()
+        search.fill("")
+        _paste(browse, line)
+        assert _site_path(browse, _first_link(browse)) == page_path(PERMISSION_DENIED), line
+        browse.page.keyboard.press("Escape")
+
+
+def test_the_chosen_client_tab_follows_the_reader_to_the_next_page(browse):
+    """Material's content.tabs.link: the same tab titles switch together, across pages."""
+    browse.goto("guides/connection-check/")
+    browse.page.locator(".tabbed-labels label", has_text="ccxt").first.click()
+    browse.goto("guides/api-key-setup/")
+    active = browse.page.evaluate(
+        """() => {
+            const set = document.querySelector('.tabbed-set');
+            const input = set.querySelector('input:checked');
+            return set.querySelector(`label[for="${input.id}"]`).textContent.trim();
+        }"""
+    )
+    assert active == "ccxt"

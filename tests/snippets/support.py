@@ -66,3 +66,27 @@ def load_snippet(name: str) -> ModuleType:
 
 def snippet_path(name: str) -> Path:
     return SNIPPETS / f"{name}.py"
+
+
+#: The clients every snippet that talks to Kraken is written for (the catalog's `clients`),
+#: and each version's file name ending: connection_test.py (krakenex), ..._kraken_sdk.py, ...
+CLIENT_SUFFIXES = {c.name: c.snippet_suffix for c in load_catalog().clients}
+
+
+def variants(family: str) -> list[str]:
+    """The file names (without .py) of one snippet in every client's version."""
+    return [family + suffix for suffix in CLIENT_SUFFIXES.values()]
+
+
+#: What a key or a secret pasted into KRAKEN_API_URL looks like (fuzz-findings F5): alone,
+#: as user info (a key with "/" ends the host early), in a query, as a host name.
+KEY = "TtJy2AawU4M32ABcR1Zpj3pcNUdd7Zbnrnc4dAgzOZML5Rs/MPVyXmKZ"
+SECRET = "GlsDKN4AgodngXpQ/DghMRclGNG52FxDQccK609iRNZ6N6sdPTNv+ckxInJKlQeG5d7dfte1iXA20yvQbKP9WA=="
+PASTED = [
+    KEY,
+    f"http://{KEY}@127.0.0.1:8330",
+    f"http://user:{SECRET}@127.0.0.1:8330",
+    f"http://127.0.0.1:8330/?secret={SECRET}",
+    f"https://{KEY.replace('/', '')}",
+    f"https://api.kraken.com/{KEY}",
+]

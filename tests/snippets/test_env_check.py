@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.snippets.support import ENV, load_snippet
+from tests.snippets.support import ENV, KEY, PASTED, SECRET, load_snippet
 
 from kraken_doctor.mock import Account
 
@@ -41,7 +41,17 @@ def test_an_api_url_that_is_no_url_is_a_problem_and_not_shown(snippet):
     run = snippet(NAME, env={**master(), ENV.api_url: ALICE.key})
     assert run.returncode == 1
     assert f"{ENV.api_url} set (hidden)" in " ".join(run.output.split())
-    assert f"{ENV.api_url} is not an http(s) URL such as {ENV.default_api_url}." in run.output
+    assert f"{ENV.api_url} is not a plain address such as {ENV.default_api_url}" in run.output
+
+
+@pytest.mark.parametrize("url", PASTED, ids=range(len(PASTED)))
+def test_an_api_url_holding_a_key_or_a_secret_is_not_shown(snippet, url):
+    """fuzz-findings F5: a key as user info, a secret in the query, a key as host name."""
+    run = snippet(NAME, env={**master(), ENV.api_url: url})
+    assert run.returncode == 1
+    assert f"{ENV.api_url} set (hidden)" in " ".join(run.output.split())
+    for part in (KEY, SECRET, KEY.replace("/", "")):
+        assert part[:12] not in run.output
 
 
 def test_legacy_names_alone_are_enough(snippet):

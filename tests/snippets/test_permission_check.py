@@ -1,4 +1,5 @@
-"""snippets/permission_check.py: a checklist of the key's boxes, by their labels in Kraken's UI.
+"""snippets/permission_check*.py: a checklist of the key's boxes, by their labels in Kraken's UI,
+in each client's version (krakenex, python-kraken-sdk, ccxt) with the same assertions.
 
 Run once per permission of the catalog with a key lacking only that one: the checklist
 must leave exactly that box unticked. Editing the catalog without the snippet fails here.
@@ -9,14 +10,21 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.snippets.support import ENV, STUB_SECRET, load_snippet, stub_env, user_env
+from tests.snippets.support import ENV, STUB_SECRET, load_snippet, stub_env, user_env, variants
 
 from kraken_doctor.catalog import Permission, load_catalog
 from kraken_doctor.links import docs_url
 from kraken_doctor.mock import Account
 
-NAME = "permission_check"
 CAT = load_catalog()
+
+
+@pytest.fixture(params=variants("permission_check"))
+def name(request) -> str:
+    """Each client's version of the permission check in turn."""
+    return request.param
+
+
 BOX = re.compile(r"^  \[(?P<state>[x ?])\] (?P<name>.+?)(?: \(formerly (?P<old>.*)\))?$", re.M)
 
 
@@ -39,8 +47,8 @@ def unticked(output: str) -> set[str]:
     return {name for name, state in boxes(output).items() if state == " "}
 
 
-def test_the_snippets_box_table_is_the_catalogs():
-    snip = load_snippet(NAME)
+def test_the_snippets_box_table_is_the_catalogs(name):
+    snip = load_snippet(name)
     assert list(snip.PERMISSIONS) == [p.id for p in CAT.permissions]
     for p in CAT.permissions:
         section, bot, label, old = snip.PERMISSIONS[p.id]
@@ -50,8 +58,8 @@ def test_the_snippets_box_table_is_the_catalogs():
     assert snip.NEVER == [p.id for p in CAT.forbidden_permissions]
 
 
-def test_the_probes_are_the_catalogs_and_change_nothing():
-    snip = load_snippet(NAME)
+def test_the_probes_are_the_catalogs_and_change_nothing(name):
+    snip = load_snippet(name)
     catalog_probes = {p.endpoint: p.params for p in CAT.probes}
     for method, params in [*snip.PROBES.values(), ("AddOrderBatch", snip.BATCH)]:
         assert catalog_probes[method] == params, method
@@ -65,10 +73,10 @@ def test_the_probes_are_the_catalogs_and_change_nothing():
 
 @pytest.mark.parametrize("missing", CAT.permissions, ids=lambda p: p.id)
 def test_a_key_lacking_one_permission_names_exactly_that_one(
-    snippet, make_account, as_master, missing
+    name, snippet, make_account, as_master, missing
 ):
     key = make_account([p.id for p in CAT.permissions if p != missing])
-    run = snippet(NAME, env=as_master(key))
+    run = snippet(name, env=as_master(key))
     assert "read with GetApiKeyInfo" in run.output
     assert unticked(run.output) == {shown_name(missing)}, run.output
     assert set(boxes(run.output)) == {shown_name(p) for p in CAT.permissions}
@@ -82,8 +90,8 @@ def test_a_key_lacking_one_permission_names_exactly_that_one(
         assert len(verdict) == 1, "nothing the bot needs is missing"
 
 
-def test_a_ready_key_passes(snippet, as_master):
-    run = snippet(NAME, env=as_master("trader"))
+def test_a_ready_key_passes(name, snippet, as_master):
+    run = snippet(name, env=as_master("trader"))
     assert run.returncode == 0, run.output
     assert "✅ Every box the bot needs is ticked, and Withdraw is off." in run.output
     assert {shown_name(p) for p in CAT.required_permissions} <= {
@@ -91,8 +99,8 @@ def test_a_ready_key_passes(snippet, as_master):
     }
 
 
-def test_withdraw_enabled_gets_a_loud_warning(snippet, as_master):
-    run = snippet(NAME, env=as_master("withdraw-enabled"))
+def test_withdraw_enabled_gets_a_loud_warning(name, snippet, as_master):
+    run = snippet(name, env=as_master("withdraw-enabled"))
     assert run.returncode == 1
     withdraw = CAT.permission("withdraw-funds")
     assert f"!!! DANGER: {shown_name(withdraw)}" in run.output
@@ -104,10 +112,12 @@ def test_withdraw_enabled_gets_a_loud_warning(snippet, as_master):
 
 
 @pytest.mark.parametrize("missing", CAT.required_permissions, ids=lambda p: p.id)
-def test_probing_finds_the_one_missing_box(snippet, kraken_mock, make_account, as_master, missing):
+def test_probing_finds_the_one_missing_box(
+    name, snippet, kraken_mock, make_account, as_master, missing
+):
     kraken_mock.set_fault("no-getapikeyinfo")
     key = make_account([p.id for p in CAT.required_permissions if p != missing])
-    run = snippet(NAME, env=as_master(key))
+    run = snippet(name, env=as_master(key))
     assert "this server has no GetApiKeyInfo" in run.output
     assert unticked(run.output) - {shown_name(CAT.permission("withdraw-funds"))} == {
         shown_name(missing)
@@ -119,74 +129,120 @@ def test_probing_finds_the_one_missing_box(snippet, kraken_mock, make_account, a
     assert "Withdraw" not in probed
 
 
-def test_probing_a_ready_key_passes_and_changes_nothing(snippet, kraken_mock, as_master):
+def test_probing_a_ready_key_passes_and_changes_nothing(name, snippet, kraken_mock, as_master):
     kraken_mock.set_fault("no-getapikeyinfo")
-    run = snippet(NAME, env=as_master("trader"))
+    run = snippet(name, env=as_master("trader"))
     assert run.returncode == 0, run.output
     assert unticked(run.output) == {shown_name(CAT.permission("withdraw-funds"))}
     assert kraken_mock.state_changes() == []
 
 
-def test_probing_sees_withdraw(snippet, kraken_mock, as_master):
+def test_probing_sees_withdraw(name, snippet, kraken_mock, as_master):
     kraken_mock.set_fault("no-getapikeyinfo")
-    run = snippet(NAME, env=as_master("withdraw-enabled"))
+    run = snippet(name, env=as_master("withdraw-enabled"))
     assert run.returncode == 1
     assert boxes(run.output)[shown_name(CAT.permission("withdraw-funds"))] == "x"
     assert "!!! DANGER" in run.output
     assert kraken_mock.state_changes() == []
 
 
-def test_without_query_funds_withdraw_cannot_be_probed(snippet, kraken_mock, as_master):
+def test_without_query_funds_withdraw_cannot_be_probed(name, snippet, kraken_mock, as_master):
     kraken_mock.set_fault("no-getapikeyinfo")
-    run = snippet(NAME, env=as_master("no-query-funds"))
+    run = snippet(name, env=as_master("no-query-funds"))
     assert boxes(run.output)[shown_name(CAT.permission("withdraw-funds"))] == "?"
 
 
 # -- failures that no box fixes ------------------------------------------------------------
 
 
-def test_a_wrong_key_stops_with_its_page(snippet, as_master):
-    run = snippet(NAME, env=as_master(Account.generate("stranger", [])))
+def test_a_wrong_key_stops_with_its_page(name, snippet, as_master):
+    run = snippet(name, env=as_master(Account.generate("stranger", [])))
     assert run.returncode == 1
     assert "❌ GetApiKeyInfo failed: EAPI:Invalid key" in run.output
     assert f"How to fix it: {docs_url('EAPI:Invalid key')}" in run.output
 
 
-def test_an_outage_during_probing_stops_with_its_page(snippet, stub_kraken):
+def test_an_outage_during_probing_stops_with_its_page(name, snippet, stub_kraken):
     url = stub_kraken({"Balance": [{"error": ["EService:Busy"]}]})
     env = stub_env(url)
-    run = snippet(NAME, env=env)
+    run = snippet(name, env=env)
     assert run.returncode == 1
     assert "❌ Balance failed: EService:Busy" in run.output
     assert f"How to fix it: {docs_url('EService:Busy')}" in run.output
 
 
-def test_an_unknown_error_links_to_the_error_list(snippet, stub_kraken):
+def test_an_unknown_error_links_to_the_error_list(name, snippet, stub_kraken):
     url = stub_kraken({"GetApiKeyInfo": [{"error": ["EFuture:Something new"]}]})
     env = stub_env(url)
-    run = snippet(NAME, env=env)
+    run = snippet(name, env=env)
     assert run.returncode == 1
     assert f"How to fix it: {docs_url('EFuture:Something new')}" in run.output
 
 
-def test_unreachable_server(snippet, as_master, closed_port_url):
-    run = snippet(NAME, env={**as_master("trader"), ENV.api_url: closed_port_url})
+def test_unreachable_server(name, snippet, as_master, closed_port_url):
+    run = snippet(name, env={**as_master("trader"), ENV.api_url: closed_port_url})
     assert run.returncode == 1
-    assert f"Could not reach Kraken at {closed_port_url} (ConnectionError)" in run.output
+    assert f"Could not reach Kraken at {closed_port_url} (" in run.output
 
 
-def test_a_user_key_and_missing_variables(snippet, kraken_mock):
+def test_a_user_key_and_missing_variables(name, snippet, kraken_mock):
     env = {ENV.api_url: kraken_mock.url, **user_env("bob_example", kraken_mock.accounts["trader"])}
-    run = snippet(NAME, "--user", "bob_example", env=env)
+    run = snippet(name, "--user", "bob_example", env=env)
     assert run.returncode == 0, run.output
     assert "API key permissions for USER:bob_example" in run.output
 
-    missing = snippet(NAME, "--user", "carol_example", env=env)
+    missing = snippet(name, "--user", "carol_example", env=env)
     assert missing.returncode == 1
     assert "set {} and {}".format(*ENV.for_user("carol_example")) in missing.output
 
 
-def test_a_half_set_pair_names_the_missing_variable(snippet):
-    run = snippet(NAME, env={ENV.master.secret: STUB_SECRET})
+def test_a_half_set_pair_names_the_missing_variable(name, snippet):
+    run = snippet(name, env={ENV.master.secret: STUB_SECRET})
     assert run.returncode == 1
     assert f"{ENV.master.key} is not set (or blank) for MASTER" in run.output
+
+
+NOT_KRAKEN = [
+    {},
+    [],
+    None,
+    "<html><body>Please sign in to the Wi-Fi</body></html>",
+    {"error": "EGeneral:Permission denied"},
+    {"error": [404]},
+    {"error": [], "result": None},
+    {"error": [], "result": {"permissions": "query-funds"}},
+    {"result": {"permissions": []}},
+]
+
+
+@pytest.mark.parametrize("answer", NOT_KRAKEN, ids=repr)
+def test_an_answer_not_shaped_like_krakens(name, snippet, stub_kraken, answer):
+    """A proxy, a login page or another server answered: a clear line, exit 1, no crash."""
+    run = snippet(name, env=stub_env(stub_kraken({"GetApiKeyInfo": [answer]})))
+    assert run.returncode == 1
+    assert "is not Kraken's (no error list and result)" in run.output
+
+
+def test_an_answer_not_shaped_like_krakens_while_probing(name, snippet, stub_kraken):
+    run = snippet(name, env=stub_env(stub_kraken({"Balance": [{}]})))
+    assert run.returncode == 1
+    assert "is not Kraken's (no error list and result)" in run.output
+
+
+def test_a_server_error(name, snippet, kraken_mock, as_master):
+    kraken_mock.set_fault("http-5xx")
+    run = snippet(name, env=as_master("trader"))
+    assert run.returncode == 1
+    assert f"Could not reach Kraken at {kraken_mock.url} (" in run.output
+
+
+def test_a_server_that_never_answers(name, monkeypatch, silent_server):
+    """Run in this process with a short wait: the snippet's own TIMEOUT, made smaller."""
+    module = load_snippet(name)
+    monkeypatch.setattr(module, "TIMEOUT", 1)
+    for var, value in stub_env(silent_server).items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.setattr("sys.argv", [f"{name}.py"])
+    with pytest.raises(SystemExit) as end:
+        module.main()
+    assert f"Could not reach Kraken at {silent_server} (" in str(end.value.code)

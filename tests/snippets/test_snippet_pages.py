@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from kraken_doctor.catalog import load_catalog
 from snippet_runs import PROJECT_DIR
 
 DOCS = PROJECT_DIR / "docs"
@@ -25,6 +26,15 @@ SECTION = re.compile(
     r"-{1,}8<-{1,}\s+\[\s*(?P<kind>start|end)\s*:\s*(?P<name>[a-z][-_0-9a-z]*)\s*\]"
 )
 PYTHON = {"python", "py", "python3", "py3", "pycon"}
+#: `{{ snippet_tabs("connection_test.py") }}`: the file in every client's version, in tabs.
+TABS = re.compile(r"""\{\{\s*snippet_tabs\(\s*(?P<q>["'])(?P<spec>[^"']+)(?P=q)""")
+
+
+def client_versions(spec: str) -> list[str]:
+    """connection_test.py[:section] -> the same spec for each client's file (macros.py)."""
+    file, colon, section = spec.partition(":")
+    stem = file.removesuffix(".py")
+    return [f"{stem}{c.snippet_suffix}.py{colon}{section}" for c in load_catalog().clients]
 
 
 def includes(page: Path) -> list[tuple[int, str]]:
@@ -40,6 +50,8 @@ def includes(page: Path) -> list[tuple[int, str]]:
         m = INCLUDE.match(line)
         if m and not m["escape"]:
             found.append((number, m["spec"]))
+        for tabs in TABS.finditer(line):
+            found.extend((number, spec) for spec in client_versions(tabs["spec"]))
     return found
 
 

@@ -1,5 +1,5 @@
 """Rules every snippet keeps, because users copy one file alone into their bot's folder:
-standard library and krakenex only, the bot's variable names (from the catalog), the API
+standard library and one Kraken client only, the bot's variable names (from the catalog), the API
 address from KRAKEN_API_URL, and a main guard."""
 
 from __future__ import annotations
@@ -10,7 +10,16 @@ import re
 import sys
 
 import pytest
-from tests.snippets.support import ENV, SNIPPETS, load_snippet
+from tests.snippets.support import (
+    CLIENT_SUFFIXES,
+    ENV,
+    KEY,
+    PASTED,
+    SECRET,
+    SNIPPETS,
+    load_snippet,
+    variants,
+)
 
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.links import docs_url
@@ -31,10 +40,19 @@ def imported(path) -> set[str]:
     return names
 
 
+#: Each client's import name, by the client's name (the tab titles on the pages).
+IMPORT_NAMES = {c.name: c.import_name for c in load_catalog().clients}
+
+
 @pytest.mark.parametrize("path", FILES, ids=IDS)
-def test_standard_library_and_krakenex_only(path):
-    outside = imported(path) - set(sys.stdlib_module_names) - {"krakenex"}
-    assert not outside, f"{path.name} imports {sorted(outside)}: users copy it alone"
+def test_standard_library_and_one_client_only(path):
+    """A file uses the standard library and at most one client: the one its name ends with."""
+    outside = imported(path) - set(sys.stdlib_module_names)
+    assert len(outside) <= 1, f"{path.name} imports {sorted(outside)}: users copy it alone"
+    assert outside <= set(IMPORT_NAMES.values()), f"{path.name} imports {sorted(outside)}"
+    for client, suffix in CLIENT_SUFFIXES.items():
+        if suffix and path.stem.endswith(suffix):
+            assert outside == {IMPORT_NAMES[client]}, f"{path.name} is not {client}'s version"
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
@@ -48,28 +66,35 @@ def test_runs_only_as_a_script(path):
     )
 
 
-CLIENTS = [p for p in FILES if "krakenex" in imported(p)]
+CLIENTS = [p for p in FILES if imported(p) & set(IMPORT_NAMES.values())]
 
 
-@pytest.mark.parametrize("path", CLIENTS, ids=str)
-def test_kraken_address_comes_from_kraken_api_url(path):
-    text = path.read_text(encoding="utf-8")
-    line = f'os.environ.get("{ENV.api_url}", "").strip().rstrip("/") or "{ENV.default_api_url}"'
-    assert line in text
-    refusal = f'sys.exit("⚠️  {ENV.api_url} is not an http(s) URL such as {ENV.default_api_url}")'
-    assert refusal in text
+def function_source(path, name: str) -> str:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
+    assert found, f"{path.name} has no {name}()"
+    return ast.unparse(found[0])
 
 
 @pytest.mark.parametrize("path", CLIENTS, ids=lambda p: p.stem)
-def test_a_key_pasted_into_the_url_variable_is_not_printed(path, snippet):
-    """The URL is printed in messages, so a value that is no URL stops the run unprinted
-    (the snippet fixture checks the output for the key)."""
-    key = "Kq" * 28
-    run = snippet(
-        path.stem, env={ENV.master.key: key, ENV.master.secret: "c2VjcmV0" * 11, ENV.api_url: key}
-    )
+def test_kraken_address_comes_from_kraken_api_url(path):
+    """Every file that calls Kraken reads the address with the same api_url()."""
+    text = path.read_text(encoding="utf-8")
+    line = f'os.environ.get("{ENV.api_url}", "").strip().rstrip("/") or "{ENV.default_api_url}"'
+    assert line in text
+    reference = SNIPPETS / "connection_test.py"
+    assert function_source(path, "api_url") == function_source(reference, "api_url")
+    assert "ADDRESS = " in text and text.count("api_url()") >= 2
+
+
+@pytest.mark.parametrize("path", CLIENTS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("url", PASTED, ids=range(len(PASTED)))
+def test_a_key_pasted_into_the_url_variable_is_not_printed(path, url, snippet):
+    """The URL is printed in messages, so a value that is not a plain address stops the run
+    unprinted (the snippet fixture checks the output for the key and the secret)."""
+    run = snippet(path.stem, env={ENV.master.key: KEY, ENV.master.secret: SECRET, ENV.api_url: url})
     assert run.returncode == 1
-    assert f"{ENV.api_url} is not an http(s) URL" in run.output
+    assert f"{ENV.api_url} is not a plain address" in run.output
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
@@ -81,7 +106,10 @@ def test_every_url_is_one_the_catalog_knows(path):
     assert urls <= known, sorted(urls - known)
 
 
-@pytest.mark.parametrize("name", ["connection_test", "permission_check", "nonce_safe_client"])
+@pytest.mark.parametrize(
+    "name",
+    [*variants("connection_test"), *variants("permission_check"), *variants("nonce_safe_client")],
+)
 def test_credentials_follow_the_bots_scheme(name, monkeypatch):
     credentials = load_snippet(name).credentials
     for var in [v for v in os.environ if v.upper().startswith("KRAKEN")]:
@@ -110,7 +138,12 @@ LINKING = [p for p in FILES if re.search(r"^PAGES = ", p.read_text("utf-8"), re.
 
 def test_the_snippets_that_call_kraken_all_carry_the_page_list():
     names = {p.stem for p in LINKING}
-    assert names == {"connection_test", "permission_check", "balance_check", "nonce_safe_client"}
+    assert names == {
+        *variants("connection_test"),
+        *variants("permission_check"),
+        *variants("balance_check"),
+        *variants("nonce_safe_client"),
+    }
 
 
 @pytest.mark.parametrize("path", LINKING, ids=[p.stem for p in LINKING])
