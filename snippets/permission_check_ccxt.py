@@ -67,10 +67,12 @@ PROBES = {
 }
 # CancelOrder passes with either order box ticked. With "Create & modify orders" ticked,
 # a validate-only order batch (which needs both boxes) tells whether Cancel is ticked.
+# Kraken's smallest batch is two orders.
 BATCH = {
     "pair": "XXBTZUSD",
     "validate": "true",
-    "orders": '[{"ordertype":"limit","type":"buy","price":"10","volume":"10"}]',
+    "orders": '[{"ordertype":"limit","type":"buy","price":"10","volume":"10"}, '
+    '{"ordertype":"limit","type":"buy","price":"10","volume":"10"}]',
 }
 # Answers that mean Kraken checked the permission, then found fault with the arguments.
 PASSED = ("EGeneral:Invalid arguments", "EOrder:", "EQuery:", "EFunding:")

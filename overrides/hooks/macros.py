@@ -527,11 +527,14 @@ def client_error_table(cat: Catalog, page: str | None) -> str:
     from kraken_doctor.links import client_classes
 
     alone = client_classes(cat)
-    head = ["Kraken error (its page)"] + [f"{c.name}" for c in cat.clients]
+    # A client that raises nothing (krakenex returns Kraken's answer) would be a column of
+    # one repeated phrase: the page says it in a sentence instead, and the table fits.
+    raisers = [c for c in cat.clients if any(c.raised_for(e.string) for e in cat.errors)]
+    head = ["Kraken error (its page)"] + [c.name for c in raisers]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for entry in cat.errors:
         cells = [error_link(cat, entry.string, page)]
-        for client in cat.clients:
+        for client in raisers:
             raised = client.raised_for(entry.string)
             if raised is None:
                 cells.append("returns Kraken's answer")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+import macros
 from bench.site import project_dir
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.links import error_index_path, find_error, page_path, short_path
@@ -20,6 +21,7 @@ PROJECT = project_dir(Path(__file__).parent)
 GUIDE = page_path(find_error("EGeneral:Permission denied"))
 # pymdownx.snippets: a fenced block whose only line is `--8<-- "file.py"` or "file.py:section".
 INCLUDE = re.compile(r'^(?P<indent>[ \t]*)--8<-- "(?P<file>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
+TABS = re.compile(r'\{\{\s*snippet_tabs\("(?P<spec>[^"]+)"[^}]*\}\}')
 REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)"')
 MARKER = re.compile(r"--8<-- \[(start|end):[\w-]+\]")
 
@@ -45,7 +47,10 @@ def _snippet_includes() -> dict[str, list[tuple[str, str]]]:
     """Page path -> [(label, expected text)] for every snippet included in docs/."""
     found: dict[str, list[tuple[str, str]]] = {}
     for source in sorted((PROJECT / "docs").rglob("*.md")):
-        for line in source.read_text(encoding="utf-8").splitlines():
+        text = source.read_text(encoding="utf-8")
+        # A client-tab macro includes each client's version of the snippet: expand it.
+        text = TABS.sub(lambda m: macros.snippet_tabs(load_catalog(), m["spec"]), text)
+        for line in text.splitlines():
             match = INCLUDE.match(line)
             if match:
                 label = match["file"] + (f":{match['section']}" if match["section"] else "")
@@ -80,12 +85,8 @@ def test_every_error_page_opens_from_the_error_index_and_has_one_h1(browse):
     assert not browse.console_errors, "\n".join(browse.console_errors)
 
 
-def _copy_all(browse) -> list[str]:
-    """What every visible copy button of the current page puts on the clipboard."""
-    page = browse.page
-    for summary in page.locator("article details:not([open]) > summary").element_handles():
-        if summary.is_visible():
-            summary.click()  # collapsed blocks may hold code too
+def _copy_visible(page) -> list[str]:
+    """What every visible copy button of the page puts on the clipboard."""
     copied = []
     for button in page.locator("article button[data-md-type='copy']").all():
         if not button.is_visible():
@@ -94,6 +95,21 @@ def _copy_all(browse) -> list[str]:
         button.click()  # the copy is asynchronous: wait until the clipboard has it
         page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''")
         copied.append(page.evaluate("navigator.clipboard.readText()"))
+    return copied
+
+
+def _copy_all(browse) -> list[str]:
+    """What the copy buttons of the current page put on the clipboard, in every tab: a click
+    on one tab title selects that title in every linked tab set of the page."""
+    page = browse.page
+    for summary in page.locator("article details:not([open]) > summary").element_handles():
+        if summary.is_visible():
+            summary.click()  # collapsed blocks may hold code too
+    titles = dict.fromkeys(page.locator("article .tabbed-labels > label").all_inner_texts())
+    copied = _copy_visible(page)
+    for title in titles:
+        page.locator("article .tabbed-labels > label", has_text=title).first.click()
+        copied += _copy_visible(page)
     return copied
 
 
