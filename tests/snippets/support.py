@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import importlib.util
+import os
 from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 from doctor_support import assert_no_secrets
 from kraken_doctor.catalog import load_catalog
@@ -90,3 +93,20 @@ PASTED = [
     f"https://{KEY.replace('/', '')}",
     f"https://api.kraken.com/{KEY}",
 ]
+
+
+def main_with_short_timeout(name: str, url: str, monkeypatch: pytest.MonkeyPatch) -> object:
+    """Snippet `name`'s main() run in this process against `url`, with the snippet's own
+    TIMEOUT cut to 1 s (a subprocess would wait the full time): what main returned, or the
+    code or message it exited with."""
+    module = load_snippet(name)
+    monkeypatch.setattr(module, "TIMEOUT", 1)
+    for var in [v for v in os.environ if v.upper().startswith("KRAKEN")]:
+        monkeypatch.delenv(var)
+    for var, value in stub_env(url).items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.setattr("sys.argv", [f"{name}.py"])
+    try:
+        return module.main()
+    except SystemExit as end:
+        return end.code

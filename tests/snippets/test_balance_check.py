@@ -7,7 +7,14 @@ import os
 from decimal import Decimal
 
 import pytest
-from tests.snippets.support import ENV, load_snippet, stub_env, user_env, variants
+from tests.snippets.support import (
+    ENV,
+    load_snippet,
+    main_with_short_timeout,
+    stub_env,
+    user_env,
+    variants,
+)
 
 from kraken_doctor.links import docs_url
 from kraken_doctor.mock import Account
@@ -151,11 +158,5 @@ def test_a_server_error(name, snippet, kraken_mock, as_master):
 
 def test_a_server_that_never_answers(name, monkeypatch, capsys, silent_server):
     """Run in this process with a short wait: the snippet's own TIMEOUT, made smaller."""
-    module = load_snippet(name)
-    monkeypatch.setattr(module, "TIMEOUT", 1)
-    for var in [v for v in os.environ if v.upper().startswith("KRAKEN")]:
-        monkeypatch.delenv(var)
-    for var, value in stub_env(silent_server).items():
-        monkeypatch.setenv(var, value)
-    assert module.main() == 1
+    assert main_with_short_timeout(name, silent_server, monkeypatch) == 1
     assert f"cannot reach {silent_server} (" in capsys.readouterr().out

@@ -7,7 +7,14 @@ from decimal import Decimal
 
 import krakenex
 import pytest
-from tests.snippets.support import ENV, STUB_SECRET, load_snippet, stub_env, user_env, variants
+from tests.snippets.support import (
+    ENV,
+    STUB_SECRET,
+    main_with_short_timeout,
+    stub_env,
+    user_env,
+    variants,
+)
 
 from kraken_doctor.links import docs_url
 from kraken_doctor.mock import Account
@@ -154,15 +161,9 @@ def test_an_answer_not_shaped_like_krakens(name, snippet, stub_kraken, answer):
 
 def test_a_server_that_never_answers(name, monkeypatch, capsys, silent_server):
     """Run in this process with a short wait: the snippet's own TIMEOUT, made smaller."""
-    module = load_snippet(name)
-    monkeypatch.setattr(module, "TIMEOUT", 1)
-    for var, value in stub_env(silent_server).items():
-        monkeypatch.setenv(var, value)
-    monkeypatch.setattr("sys.argv", [f"{name}.py"])
-    with pytest.raises(SystemExit) as end:
-        module.main()
-    assert "network issue or API unavailable" in str(end.value.code)
-    assert STUB_SECRET[:8] not in str(end.value.code) + capsys.readouterr().out
+    code = str(main_with_short_timeout(name, silent_server, monkeypatch))
+    assert "network issue or API unavailable" in code
+    assert STUB_SECRET[:8] not in code + capsys.readouterr().out
 
 
 def test_unreachable_server(name, snippet, as_master, closed_port_url):

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.snippets.support import ENV, STUB_SECRET, load_snippet, stub_env, user_env, variants
+from tests.snippets.support import (
+    ENV,
+    STUB_SECRET,
+    load_snippet,
+    main_with_short_timeout,
+    stub_env,
+    user_env,
+    variants,
+)
 
 from kraken_doctor.catalog import Permission, load_catalog
 from kraken_doctor.links import docs_url
@@ -238,11 +246,5 @@ def test_a_server_error(name, snippet, kraken_mock, as_master):
 
 def test_a_server_that_never_answers(name, monkeypatch, silent_server):
     """Run in this process with a short wait: the snippet's own TIMEOUT, made smaller."""
-    module = load_snippet(name)
-    monkeypatch.setattr(module, "TIMEOUT", 1)
-    for var, value in stub_env(silent_server).items():
-        monkeypatch.setenv(var, value)
-    monkeypatch.setattr("sys.argv", [f"{name}.py"])
-    with pytest.raises(SystemExit) as end:
-        module.main()
-    assert f"Could not reach Kraken at {silent_server} (" in str(end.value.code)
+    code = main_with_short_timeout(name, silent_server, monkeypatch)
+    assert f"Could not reach Kraken at {silent_server} (" in str(code)
