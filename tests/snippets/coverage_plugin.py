@@ -1,8 +1,9 @@
 """Line coverage of snippets/, measured inside the subprocesses that run them.
 
 Snippets run as `python snippets/<name>.py`, never imported, so pytest-cov cannot see them.
-Coverage starts inside each run instead: the tests put a sitecustomize.py that calls
-`coverage.process_startup()` on PYTHONPATH and name the config in COVERAGE_PROCESS_START.
+Coverage starts inside each run instead: coverage.py installs a .pth file that calls
+`coverage.process_startup()` in every Python process started with COVERAGE_PROCESS_START
+naming a config, and the tests set that variable for the snippets they run.
 
 The main pytest process (the xdist controller, or the only process) prepares that
 directory in pytest_configure, and at the end of a run that included every snippet test
@@ -34,10 +35,7 @@ def coverage_env() -> dict[str, str]:
     directory = os.environ.get(ENV_VAR)
     if not directory:
         return {}
-    return {
-        "COVERAGE_PROCESS_START": str(Path(directory, "coveragerc")),
-        "PYTHONPATH": str(Path(directory, "site")),
-    }
+    return {"COVERAGE_PROCESS_START": str(Path(directory, "coveragerc"))}
 
 
 def _is_controller(config: pytest.Config) -> bool:
@@ -48,11 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not _is_controller(config):
         return  # xdist workers inherit the controller's environment variable
     directory = Path(tempfile.mkdtemp(prefix="kd-snippet-coverage-"))
-    (directory / "site").mkdir()
     (directory / "data").mkdir()
-    (directory / "site" / "sitecustomize.py").write_text(
-        "import coverage\n\ncoverage.process_startup()\n", encoding="utf-8"
-    )
     (directory / "coveragerc").write_text(
         "[run]\nparallel = true\n"
         f"data_file = {directory / 'data' / '.coverage'}\nsource = {SNIPPETS}\n",
@@ -108,8 +102,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     directory = config.stash[_DIR]
     try:
-        if not _whole_snippet_suite(config):
-            return
+        if exitstatus != 0 or not _whole_snippet_suite(config):
+            return  # a failed or partial run (-x, -k, one file) says nothing about coverage
         missing = {p: lines for p, lines in measure(directory).items() if lines}
         if not missing:
             config.stash[_REPORT] = "snippet coverage: 100 % of the lines in snippets/ ran"
