@@ -88,10 +88,13 @@ lock: | $(UV)
 
 # mutmut runs the tests on mutated copies in mutants/; the package must be imported from there,
 # not from the editable install, so mutants/src leads the path (created first: Python skips a
-# path entry that did not exist when it started). ONLY="kraken_doctor.doctor.hygiene*" narrows it.
+# path entry that did not exist when it started). The tests run from mutants/, so Kraken's spec
+# is named by its absolute path. ONLY='"kraken_doctor.doctor.hygiene*"' narrows the run.
 mutate: $(STAMP)
 	rm -rf mutants && mkdir -p mutants/src
-	PYTHONPATH=$(CURDIR)/mutants/src $(BIN)/mutmut run --max-children 2 $(ONLY)
+	PYTHONPATH=$(CURDIR)/mutants/src \
+	  KRAKEN_SPEC_DIR=$${KRAKEN_SPEC_DIR:-$(abspath ../shared/kraken-spec/spot-rest)} \
+	  $(BIN)/mutmut run --max-children 2 $(ONLY)
 	$(BIN)/mutmut export-cicd-stats
 	@cat mutants/mutmut-cicd-stats.json
 
