@@ -14,10 +14,9 @@ import json
 import re
 import shutil
 import subprocess
-import threading
 import traceback
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 
 import ccxt
@@ -26,6 +25,7 @@ import pytest
 from kraken import exceptions as sdk_exceptions
 from kraken.spot import User
 
+from doctor_support import Reply, stub_server
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.doctor.explain import explain
 from kraken_doctor.links import client_classes, docs_url, errors_index
@@ -88,30 +88,25 @@ def test_krakenex_returns_the_answer_as_it_came():
 # -- real texts from the clients ------------------------------------------------------------
 
 
-class _Answer(BaseHTTPRequestHandler):
-    error = ""
+@dataclass
+class Answering:
+    """A stub server's address, and the error it answers every call with for now."""
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = json.dumps({"error": [self.server.error]}).encode()  # type: ignore[attr-defined]
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+    url: str
+    error: str = ""
 
 
 @pytest.fixture(scope="module")
-def answering() -> Iterator[ThreadingHTTPServer]:
-    """A server that answers every private call with the error in `server.error`."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def answering() -> Iterator[Answering]:
+    """A server that answers every private call with the error in `answering.error`."""
+    state = Answering(url="")
+
+    def respond(_command: str, _path: str, _body: bytes) -> Reply:
+        return Reply(body=json.dumps({"error": [state.error]}).encode())
+
+    with stub_server(respond) as url:
+        state.url = url
+        yield state
 
 
 def last_lines(exc: BaseException) -> str:
@@ -119,10 +114,10 @@ def last_lines(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()
 
 
-def client_texts(server: ThreadingHTTPServer, error: str) -> dict[str, str]:
+def client_texts(server: Answering, error: str) -> dict[str, str]:
     """Each client's own text for `error`, as a bot or its log shows it."""
-    server.error = error  # type: ignore[attr-defined]
-    url = f"http://127.0.0.1:{server.server_address[1]}"
+    server.error = error
+    url = server.url
     api = krakenex.API(KEY, SECRET)
     api.uri = url
     texts = {"krakenex": str(api.query_private("Balance"))}

@@ -9,6 +9,7 @@ a clean environment (no KRAKEN_* variable of the machine leaks in).
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from captures import snippet_file
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock import MockKraken
 from kraken_doctor.mock.cli import DEFAULT_PORT
+from prefork import WarmPython
 
 #: The mock's address as pages show it (`kraken-doctor mock`'s default); the port of the
 #: mock a capture runs against changes on every run.
@@ -60,14 +62,21 @@ def execute(
     env: Mapping[str, str] | None = None,
     project_dir: str | Path | None = None,
     stdin: str = "",
+    python: WarmPython | None = None,
 ) -> SnippetRun:
-    """Run `python snippets/<name>.py ARGS` with `env` added to a clean environment."""
+    """Run `python snippets/<name>.py ARGS` with `env` added to a clean environment, in a
+    new interpreter, or in a fork of `python` (a warm one, for the tests' many runs)."""
     path = snippet_path(name, project_dir)
+    argv = [str(path.relative_to(path.parents[1])), *args]
+    env = {**clean_environ(), **(env or {})}
     try:
+        if python is not None:
+            run = python.run(argv, str(path.parents[1]), env, stdin, TIMEOUT_SECONDS)
+            return SnippetRun(run.output, run.returncode)
         proc = subprocess.run(
-            [sys.executable, str(path.relative_to(path.parents[1])), *args],
+            [sys.executable, *argv],
             cwd=path.parents[1],
-            env={**clean_environ(), **(env or {})},
+            env=env,
             input=stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -78,6 +87,24 @@ def execute(
     except subprocess.TimeoutExpired:
         raise SnippetRunError(f"{path.name} did not finish within {TIMEOUT_SECONDS} s") from None
     return SnippetRun(proc.stdout, proc.returncode)
+
+
+def imported_modules(project_dir: str | Path | None = None) -> list[str]:
+    """Every module a file in snippets/ imports at its top level: what a warm Python
+    imports once, so that runs start as fast as the snippet itself."""
+    names: set[str] = set()
+    for path in sorted(Path(project_dir or PROJECT_DIR, "snippets").glob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+    return sorted(names)
+
+
+def warm_python() -> WarmPython:
+    """A warm Python for `execute`, with the snippets' imports done and a clean environment."""
+    return WarmPython(imported_modules(), clean_environ())
 
 
 def master_env(key: str, secret: str, url: str) -> dict[str, str]:

@@ -1,8 +1,11 @@
 """Fixtures for the snippet tests: run a file from snippets/ as a user would, and check what
 every run printed (no traceback, no secret, no whole key).
 
-Snippets run as subprocesses through snippet_runs.execute, the function the
-site build uses too, with coverage switched on inside them (see coverage_plugin.py).
+Snippets run through snippet_runs.execute, the function the site build uses too, in forks
+of a warm Python that has imported their clients once (prefork.py: a ccxt run would
+otherwise spend 1.5 s importing ccxt), with coverage switched on inside them (see
+coverage_plugin.py). test_snippet_runs.py checks that a warm run prints what a new
+interpreter prints.
 """
 
 from __future__ import annotations
@@ -11,19 +14,29 @@ import json
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
 from tests.snippets.coverage_plugin import coverage_env
 from tests.snippets.support import assert_clean_output, master_env
 
+from doctor_support import Reply, Responder, stub_server
 from kraken_doctor.mock import Account, MockKraken
-from snippet_runs import SnippetRun, execute
+from prefork import WarmPython
+from snippet_runs import SnippetRun, execute, warm_python
+
+
+@pytest.fixture(scope="session")
+def warm() -> Iterator[WarmPython]:
+    """One warm Python per test process, for every snippet run of the session."""
+    python = warm_python()
+    yield python
+    python.close()
 
 
 @pytest.fixture
-def snippet() -> Callable[..., SnippetRun]:
+def snippet(warm: WarmPython) -> Callable[..., SnippetRun]:
     """`snippet("connection_test", "--user", "x", env={...}, stdin="")`: run the file in
     snippets/ in a clean environment plus `env`; every run's output is checked."""
 
@@ -31,7 +44,7 @@ def snippet() -> Callable[..., SnippetRun]:
         name: str, *args: str, env: dict[str, str] | None = None, stdin: str = ""
     ) -> SnippetRun:
         env = dict(env or {})
-        result = execute(name, list(args), {**env, **coverage_env()}, stdin=stdin)
+        result = execute(name, list(args), {**env, **coverage_env()}, stdin=stdin, python=warm)
         assert_clean_output(result, env)
         return result
 
@@ -58,49 +71,30 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-class _Stub(BaseHTTPRequestHandler):
-    """Answers POST /0/private/<Method> from a table; for replies the mock never gives."""
+def queued_replies(replies: dict[str, list[Any]]) -> Responder:
+    """A stub responder: each private method's next reply in its list (the last one
+    repeats; a str is sent as an HTML page, as a proxy or a captive portal would answer);
+    every other method gets EGeneral:Unknown method."""
+    queues = {method: list(answers) for method, answers in replies.items()}
+    lock = threading.Lock()
 
-    replies: dict[str, list[Any]] = {}
+    def respond(_command: str, path: str, _body: bytes) -> Reply:
+        with lock:
+            queue = queues.get(path.rsplit("/", 1)[-1]) or [{"error": ["EGeneral:Unknown method"]}]
+            body = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(body, str):
+            return Reply(body=body.encode(), content_type="text/html")
+        return Reply(body=json.dumps(body).encode())
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        method = self.path.rsplit("/", 1)[-1]
-        queue = self.replies.get(method) or [{"error": ["EGeneral:Unknown method"]}]
-        body = queue.pop(0) if len(queue) > 1 else queue[0]
-        # A str is sent as it is, as a web page (a proxy or a captive portal answering).
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header(
-            "Content-Type", "text/html" if isinstance(body, str) else "application/json"
-        )
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+    return respond
 
 
 @pytest.fixture
 def stub_kraken() -> Iterator[Callable[[dict[str, list[Any]]], str]]:
-    """`url = stub_kraken({"Balance": [reply, reply, ...]})`: a server that answers each
-    private method with the next reply in its list (the last one repeats; a str is sent
-    as an HTML page), and every
-    other method with EGeneral:Unknown method. For answers the mock has no fault for."""
-    servers: list[ThreadingHTTPServer] = []
-
-    def start(replies: dict[str, list[Any]]) -> str:
-        handler = type("Stub", (_Stub,), {"replies": {k: list(v) for k, v in replies.items()}})
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    """`url = stub_kraken({"Balance": [reply, reply, ...]})`: a server answering with
+    `queued_replies`, for answers the mock has no fault for."""
+    with ExitStack() as servers:
+        yield lambda replies: servers.enter_context(stub_server(queued_replies(replies)))
 
 
 @pytest.fixture
