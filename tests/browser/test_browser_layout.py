@@ -1,7 +1,12 @@
 """Every page, on a 412 px phone and a 1280 px desktop: nothing in the main flow scrolls
 sideways (code blocks and outputs wrap), names to copy never break in the middle, tables
-stack on the phone; the key-form picture is on its three pages; every page says it is not
-Kraken's and links its source plainly."""
+stack on the phone; every page has one h1 (an error page shows its error string), says it
+is not Kraken's and links its source plainly, and logs no console error; the key-form
+picture is on its three pages.
+
+One walk per width checks all of that on each page in a single look (`PAGE_PROBLEMS`):
+opening the 75 pages is the slow part, so they are opened once per width, not once per
+check."""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from bench.site import project_dir
+from kraken_doctor.catalog import load_catalog
+from kraken_doctor.links import page_path
 from layout_hooks import last_commit_dates
 
 pytestmark = pytest.mark.browser
@@ -25,8 +32,11 @@ FIGURE_PAGES = [
     "reference/permissions/",
 ]
 
-#: What a reader sees sideways-scrolling or broken on the current page, as short descriptions.
-LAYOUT_PROBLEMS = """(phone) => {
+#: What a reader sees wrong on the current page (sideways scrolling, a name broken in two, a
+#: table that does not stack on a phone, a missing or second h1, a footer that does not say
+#: whose site it is), as short descriptions. `phone`: the page is laid out for a phone;
+#: `text`: a string the article must show (an error page's error), or null.
+PAGE_PROBLEMS = """([phone, text]) => {
   const problems = [];
   const short = (el) => el.textContent.trim().slice(0, 60);
   const mainFlow = (el) => !el.closest('details, .tabbed-set');
@@ -47,8 +57,27 @@ LAYOUT_PROBLEMS = """(phone) => {
   }
   if (document.documentElement.scrollWidth > window.innerWidth)
     problems.push('the page itself scrolls sideways');
+  const h1s = [...document.querySelectorAll('article h1')];
+  if (h1s.length !== 1 || !h1s[0].innerText.trim())
+    problems.push(h1s.length + ' h1 headings (one, with text, expected)');
+  if (text && !document.querySelector('article').innerText.includes(text))
+    problems.push('does not show ' + text);
+  // The footer says the site is not Kraken's and links its source plainly (Material's
+  // repository widget, which asks GitHub's API, is not used).
+  const footer = document.querySelector('footer .md-copyright');
+  if (!footer || !footer.innerText.includes('not affiliated with Kraken'))
+    problems.push('no line saying the site is not affiliated with Kraken');
+  const source = footer ? [...footer.querySelectorAll('a')]
+    .filter((a) => a.textContent.trim() === 'Source code') : [];
+  if (source.length !== 1 || !source[0].href.startsWith('https://'))
+    problems.push('no plain link to the source');
+  if (document.querySelector('.md-source'))
+    problems.push("Material's repository widget is on the page");
   return problems;
 }"""
+
+#: Each error page's path -> the error string it must show.
+ERROR_STRINGS = {page_path(e): e.string for e in load_catalog().errors}
 
 
 @pytest.fixture(params=[PHONE, DESKTOP], ids=["412px", "1280px"])
@@ -76,36 +105,29 @@ def sized_page(request: pytest.FixtureRequest, chromium: Browser, site_url: str)
     page = context.new_page()
     page.set_default_timeout(15000)
     page.kd_width = width  # type: ignore[attr-defined]
+    page.kd_console_errors = console = []  # type: ignore[attr-defined]
+    page.on(
+        "console", lambda msg: msg.type == "error" and console.append(f"{page.url}: {msg.text}")
+    )
+    page.on("pageerror", lambda exc: console.append(f"{page.url}: {exc}"))
     yield page
     context.close()
     assert not outside, f"requests outside 127.0.0.1: {outside}"
 
 
-def test_no_page_scrolls_sideways_no_name_breaks_and_every_footer_says_whose(
+def test_every_page_lays_out_without_sideways_scrolling_and_says_whose_it_is(
     sized_page: Page, site_url, site_pages
 ):
     phone = sized_page.kd_width == PHONE  # type: ignore[attr-defined]
+    assert set(ERROR_STRINGS) <= set(site_pages), "an error page is missing from the sitemap"
     report = []
     for path in site_pages:
         sized_page.goto(site_url + path, wait_until="load")
-        problems = sized_page.evaluate(LAYOUT_PROBLEMS, phone)
-        report += [f"/{path}: {p}" for p in problems + footer_problems(sized_page)]
+        problems = sized_page.evaluate(PAGE_PROBLEMS, [phone, ERROR_STRINGS.get(path)])
+        report += [f"/{path}: {p}" for p in problems]
     assert not report, "\n".join(report)
-
-
-def footer_problems(page: Page) -> list[str]:
-    """Every page says it is not Kraken's and links its source with a plain link (Material's
-    repository widget, which asks GitHub's API, is not used)."""
-    problems = []
-    footer = page.locator("footer .md-copyright")
-    if "not affiliated with Kraken" not in footer.inner_text():
-        problems.append("no line saying the site is not affiliated with Kraken")
-    link = footer.get_by_role("link", name="Source code")
-    if link.count() != 1 or not (link.get_attribute("href") or "").startswith("https://"):
-        problems.append("no plain link to the source")
-    if page.locator(".md-source").count():
-        problems.append("Material's repository widget is on the page")
-    return problems
+    console = sized_page.kd_console_errors  # type: ignore[attr-defined]
+    assert not console, "\n".join(console)
 
 
 def test_the_checks_see_a_block_that_scrolls(sized_page: Page, site_url):
@@ -121,8 +143,22 @@ def test_the_checks_see_a_block_that_scrolls(sized_page: Page, site_url):
           document.querySelector('article').append(pre);
         }"""
     )
-    problems = sized_page.evaluate(LAYOUT_PROBLEMS, sized_page.kd_width == PHONE)  # type: ignore[attr-defined]
+    phone = sized_page.kd_width == PHONE  # type: ignore[attr-defined]
+    problems = sized_page.evaluate(PAGE_PROBLEMS, [phone, None])
     assert any(p.startswith("code block scrolls sideways") for p in problems)
+
+
+def test_the_checks_see_a_missing_h1_an_error_not_shown_and_a_footer_gone(sized_page, site_url):
+    sized_page.goto(site_url, wait_until="load")
+    sized_page.evaluate(
+        "() => { document.querySelector('article h1').remove();"
+        " document.querySelector('footer .md-copyright').remove(); }"
+    )
+    problems = sized_page.evaluate(PAGE_PROBLEMS, [False, "EAPI:Not on this page"])
+    assert "0 h1 headings (one, with text, expected)" in problems
+    assert "does not show EAPI:Not on this page" in problems
+    assert "no line saying the site is not affiliated with Kraken" in problems
+    assert "no plain link to the source" in problems
 
 
 @pytest.mark.parametrize("path", FIGURE_PAGES)

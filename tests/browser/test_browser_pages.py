@@ -3,7 +3,7 @@ axe-core can find in either scheme, no console error, nothing fetched from outsi
 
 Every hand-written page is visited, and one page per template (the 50 catalog error pages
 differ only in text; all of them are opened, with their console checked, by
-test_browser_site.py's walk from the error index)."""
+test_browser_layout.py's walk over every page)."""
 
 from __future__ import annotations
 
