@@ -46,12 +46,10 @@ class WarmPython:
     def __init__(self, modules: Iterable[str], env: Mapping[str, str]) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         # The zygote's own environment decides how its forks' stdio behaves (buffering,
-        # encoding), so it starts with the runs' base environment; coverage must not start
-        # in the zygote itself, only in the forks that ask for it.
-        zygote_env = {k: v for k, v in env.items() if k != "COVERAGE_PROCESS_START"}
+        # encoding), so it starts with the runs' base environment.
         self._process = subprocess.Popen(
             [sys.executable, __file__, str(theirs.fileno()), *modules],
-            env=zygote_env,
+            env=dict(env),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             pass_fds=[theirs.fileno()],
@@ -158,17 +156,14 @@ def _serve(channel: socket.socket) -> dict:
 
 def _become(request: dict) -> str:
     """Set up this fork as `python FILE ARGS` would start: arguments, environment, working
-    directory, the script's folder first on sys.path, coverage if asked for."""
+    directory, the script's folder first on sys.path. (Coverage, when it measures, started
+    in the zygote and restarts in each fork: pyproject.toml's `patch = ["fork"]`.)"""
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
     script = os.path.abspath(request["argv"][0])
     sys.argv = list(request["argv"])
     sys.path[0] = os.path.dirname(script)
-    if "COVERAGE_PROCESS_START" in os.environ:
-        import coverage
-
-        coverage.process_startup()
     return script
 
 
