@@ -3,6 +3,7 @@ that names the file, the entry and the field to fix."""
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Callable
 from importlib import resources
@@ -150,6 +151,21 @@ def test_every_error_has_its_category_and_retry_wording(cat: Catalog) -> None:
 
 
 # -- bad input ------------------------------------------------------------------------------
+
+
+def test_a_private_keys_text_is_worked_out_from_its_bytes(cat: Catalog) -> None:
+    for size in range(1, 100):
+        kraken = cat.kraken.model_copy(update={"secret_bytes": size})
+        text = base64.b64encode(bytes(size)).decode()
+        assert len(text) == kraken.secret_length, size
+        assert len(text) - len(text.rstrip("=")) == len(kraken.secret_padding), size
+    key = base64.b64encode(bytes(cat.kraken.api_key_bytes)).decode()
+    assert len(key) == cat.kraken.api_key_length and "=" not in key
+
+
+def test_an_api_key_length_base64_cannot_have(bad_catalog) -> None:
+    msg = bad_catalog(lambda d: d["kraken"].update(api_key_length=55))
+    assert "kraken, field 'api_key_length'" in msg and "multiple of 4" in msg
 
 
 def test_unknown_key_names_entry_and_field(bad_catalog) -> None:

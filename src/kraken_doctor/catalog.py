@@ -86,10 +86,33 @@ class Site(_Strict):
 
 
 class KrakenPages(_Strict):
-    """Kraken's own pages that fixes point people to, and the shape of its keys."""
+    """Kraken's own pages that fixes point people to, and the shape of its keys.
+
+    Each size is typed once, as Kraken's own examples show it; what a person sees of a
+    private key (its characters, the `=` it ends in) is computed from its bytes, so the
+    doctor's checks, its messages and the mock's generated keys cannot disagree.
+    """
 
     status_page: Annotated[str, StringConstraints(pattern=r"^https://\S+[^/]$")]
-    api_key_length: Annotated[int, Field(gt=0, le=1000)]
+    #: characters of an API key; base64 with no `=`, so a multiple of 4 (the mock makes such)
+    api_key_length: Annotated[int, Field(gt=0, le=1000, multiple_of=4)]
+    #: bytes a private key decodes to; Kraken hands it out as their base64
+    secret_bytes: Annotated[int, Field(gt=0, le=1000)]
+
+    @property
+    def api_key_bytes(self) -> int:
+        """The bytes whose base64 is an API key of `api_key_length` characters (the mock's)."""
+        return self.api_key_length // 4 * 3
+
+    @property
+    def secret_length(self) -> int:
+        """Characters of a private key as Kraken shows it: base64 of `secret_bytes`, padded."""
+        return -(-self.secret_bytes // 3) * 4
+
+    @property
+    def secret_padding(self) -> str:
+        """The `=` a private key ends in; a double-click selection often leaves them out."""
+        return "=" * (-self.secret_bytes % 3)
 
 
 class PermissionGroup(_Strict):
