@@ -7,10 +7,12 @@ so a typo fails the site build instead of rendering a wrong table.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -665,9 +667,15 @@ def parse_catalog(text: str, source: str = CATALOG_FILE) -> Catalog:
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
-    """Load the packaged catalog, or the file at `path` (tests use this for bad input)."""
+    """Load the packaged catalog, or the file at `path` (tests use this for bad input).
+
+    The packaged catalog is parsed once per version of the file: a process that lives on
+    while the file is edited (`mkdocs serve` rebuilds the site in one process) reads the
+    edit on its next call, and every other call costs one `stat`.
+    """
     if path is None:
-        return _packaged_catalog()
+        packaged = _packaged_file()
+        return _packaged_catalog(packaged, _file_version(packaged))
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -681,6 +689,24 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 
 
 @cache
-def _packaged_catalog() -> Catalog:
-    text = resources.files("kraken_doctor").joinpath(CATALOG_FILE).read_text(encoding="utf-8")
+def _packaged_file() -> Traversable:
+    return resources.files("kraken_doctor").joinpath(CATALOG_FILE)
+
+
+def _file_version(file: Traversable) -> tuple[int, int] | None:
+    """The file's modification time and size, which an edit changes; None where the package
+    is not plain files (a zip), which nobody edits."""
+    if not isinstance(file, os.PathLike):
+        return None
+    try:
+        st = os.stat(file)
+    except OSError:
+        return None  # reading it will say what is wrong
+    return st.st_mtime_ns, st.st_size
+
+
+@lru_cache(maxsize=1)
+def _packaged_catalog(file: Traversable, version: tuple[int, int] | None) -> Catalog:
+    """The packaged catalog as parsed at `version` (the cache key: only the newest is kept)."""
+    text = file.read_text(encoding="utf-8")
     return parse_catalog(text, f"kraken_doctor/{CATALOG_FILE}")
