@@ -2,29 +2,44 @@
 
 A small MkDocs project in a temporary directory (one page, one snippet of its own) is built
 the way the site is, so a test can edit the snippet and see the page follow: built again in
-the same process, as `mkdocs serve` rebuilds, and under a real `mkdocs serve`.
+the same process, as `mkdocs serve` rebuilds, and under a real `mkdocs serve`. Under a real
+`mkdocs serve` too, an edit of the catalog (in a copy of the package) changes its tables.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 import captures
+import kraken_doctor.catalog as catalog_module
 from captures import Batch, Store, doctor_capture, snippet_capture
+from kraken_doctor.catalog import load_catalog
 
 HOOK = Path(captures.__file__).with_name("capture_hooks.py")
+#: the real project, whose mkdocs.yml the catalog test reads (it edits only copies)
+PROJECT = HOOK.parents[2]
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml's plain values (`watch:`); a tagged one (`!relative ...`) reads as None."""
+
+
+_AnyTagLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 CONFIG = f"""\
 site_name: capture test
@@ -146,12 +161,17 @@ def _wait_for(check: Callable[[], bool], what: str, proc: subprocess.Popen[str])
         time.sleep(0.2)
 
 
-def test_under_mkdocs_serve_an_edited_snippet_changes_the_output_on_its_page(
-    project: Path,
-) -> None:
+@contextmanager
+def serving(
+    project: Path, pythonpath: Path | None = None
+) -> Iterator[tuple[Callable[[], str], subprocess.Popen[str]]]:
+    """`mkdocs serve` on `project`, importing first from `pythonpath` if given: a function
+    that fetches its home page ("" while it cannot), and the server, stopped afterwards."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    if pythonpath:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project,
@@ -169,13 +189,66 @@ def test_under_mkdocs_serve_an_edited_snippet_changes_the_output_on_its_page(
             return ""
 
     try:
+        yield page, proc
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+
+
+def test_under_mkdocs_serve_an_edited_snippet_changes_the_output_on_its_page(
+    project: Path,
+) -> None:
+    with serving(project) as (page, proc):
         _wait_for(lambda: "hello nobody" in page(), "the page never showed the capture", proc)
         write(project / "snippets" / "hello.py", SNIPPET.replace("WORD,", "'edited',"))
         _wait_for(lambda: "edited nobody" in page(), "the page kept the old output", proc)
         assert "edited --name &lt;Ann &amp; Bo&gt;" in page()
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=30)
+
+
+CATALOG_PAGE = """\
+---
+render_macros: true
+---
+# From the catalog
+
+{{ permission_table() }}
+
+{{ key_form_figure() }}
+"""
+
+
+def test_under_mkdocs_serve_an_edited_catalog_changes_the_tables_on_the_next_rebuild(
+    project: Path,
+) -> None:
+    """The site's mkdocs.yml watches the catalog, and a rebuild in the same process (what
+    `mkdocs serve` does) renders the edited file, not the one the process read first.
+
+    The package is a copy in the temporary project, found first on PYTHONPATH, so the real
+    catalog is never edited.
+    """
+    site_config = yaml.load((PROJECT / "mkdocs.yml").read_text("utf-8"), Loader=_AnyTagLoader)
+    catalog = Path(catalog_module.__file__).with_name(catalog_module.CATALOG_FILE)
+    watched = [(PROJECT / w).resolve() for w in site_config["watch"]]
+    assert any(catalog.resolve().is_relative_to(w) for w in watched), "serve must watch it"
+
+    package = project / "src" / "kraken_doctor"
+    shutil.copytree(catalog.parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    config = CONFIG.replace("  - admonition\n", "  - admonition\n  - tables\n")
+    write(project / "mkdocs.yml", config + "  - src/kraken_doctor\n")
+    write(project / "docs" / "index.md", CATALOG_PAGE)
+    label = load_catalog().permission("query-funds").label
+    renamed = "Query balance (edited)"
+    with serving(project, pythonpath=project / "src") as (page, proc):
+        _wait_for(lambda: "Withdraw" in page(), "the page never showed the tables", proc)
+        assert renamed not in page()
+        text = (package / catalog_module.CATALOG_FILE).read_text("utf-8")
+        old = f"  - id: query-funds\n    group: funds\n    label: {label}\n"
+        assert text.count(old) == 1
+        write(package / catalog_module.CATALOG_FILE, text.replace(old, old.replace(label, renamed)))
+        _wait_for(lambda: renamed in page(), "the page kept the old catalog", proc)
+        html = page()
+        assert re.search(rf"<td><strong>{re.escape(renamed)}</strong></td>", html), "the table"
+        assert re.search(rf"<text[^>]*>{re.escape(renamed)}</text>", html), "the key form figure"
 
 
 # -- the key and the store -------------------------------------------------------------------

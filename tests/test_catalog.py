@@ -3,6 +3,7 @@ that names the file, the entry and the field to fix."""
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Callable
 from importlib import resources
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+import kraken_doctor.catalog as catalog_module
 from kraken_doctor.catalog import Catalog, CatalogError, load_catalog
 from kraken_doctor.protocol import KnownError
 
@@ -57,6 +59,22 @@ def test_a_copy_of_the_packaged_file_loads_the_same(tmp_path: Path, cat: Catalog
     path = tmp_path / "catalog.yml"
     path.write_text(yaml.safe_dump(_packaged_data(), allow_unicode=True), "utf-8")
     assert load_catalog(path) == cat
+
+
+def test_the_packaged_catalog_is_read_again_once_the_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cat: Catalog
+) -> None:
+    """A process that outlives an edit (`mkdocs serve`) sees it on its next call; until
+    then the parsed catalog is reused. A copy stands in for the packaged file."""
+    copy = tmp_path / "catalog.yml"
+    text = resources.files("kraken_doctor").joinpath("catalog.yml").read_text(encoding="utf-8")
+    copy.write_text(text, "utf-8")
+    monkeypatch.setattr(catalog_module, "_packaged_file", lambda: copy)
+    first = load_catalog()
+    assert first == cat and load_catalog() is first, "parsed once while the file is unchanged"
+    old = f"label: {cat.permission('query-funds').label}\n"
+    copy.write_text(text.replace(old, "label: Query balance (edited)\n", 1), "utf-8")
+    assert load_catalog().permission("query-funds").label == "Query balance (edited)"
 
 
 def test_every_related_error_resolves_to_another_entry(cat: Catalog) -> None:
@@ -150,6 +168,21 @@ def test_every_error_has_its_category_and_retry_wording(cat: Catalog) -> None:
 
 
 # -- bad input ------------------------------------------------------------------------------
+
+
+def test_a_private_keys_text_is_worked_out_from_its_bytes(cat: Catalog) -> None:
+    for size in range(1, 100):
+        kraken = cat.kraken.model_copy(update={"secret_bytes": size})
+        text = base64.b64encode(bytes(size)).decode()
+        assert len(text) == kraken.secret_length, size
+        assert len(text) - len(text.rstrip("=")) == len(kraken.secret_padding), size
+    key = base64.b64encode(bytes(cat.kraken.api_key_bytes)).decode()
+    assert len(key) == cat.kraken.api_key_length and "=" not in key
+
+
+def test_an_api_key_length_base64_cannot_have(bad_catalog) -> None:
+    msg = bad_catalog(lambda d: d["kraken"].update(api_key_length=55))
+    assert "kraken, field 'api_key_length'" in msg and "multiple of 4" in msg
 
 
 def test_unknown_key_names_entry_and_field(bad_catalog) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
 import pytest
 
 from doctor_support import assert_no_secrets, check_schema
+from kraken_doctor import demo
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.demo import SCENARIOS, run_in_mock, run_scenario, unknown_key
 from kraken_doctor.doctor import probes
@@ -16,6 +18,20 @@ from kraken_doctor.mock import demo_accounts
 
 KEYS = [a.key for a in demo_accounts()] + [unknown_key()[0]]
 SECRETS = [a.secret for a in demo_accounts()] + [unknown_key()[1]]
+
+
+def test_the_unknown_key_has_the_catalogs_sizes_and_follows_an_edit(monkeypatch) -> None:
+    cat = load_catalog()
+    key, secret = unknown_key()
+    assert (len(key), len(base64.b64decode(secret))) == (
+        cat.kraken.api_key_length,
+        cat.kraken.secret_bytes,
+    )
+    kraken = cat.kraken.model_copy(update={"api_key_length": 44, "secret_bytes": 48})
+    monkeypatch.setattr(demo, "load_catalog", lambda: cat.model_copy(update={"kraken": kraken}))
+    key, secret = unknown_key()
+    assert (len(key), len(base64.b64decode(secret))) == (44, 48)
+
 
 #: scenario -> (exit code, a finding code it must report)
 EXPECTED = {

@@ -136,7 +136,7 @@ def test_any_server_answer_gives_a_report(replies: list[Reply]) -> None:
         return replies[next(turn) % len(replies)]
 
     key = "hJ3kQ9zXw2Lm8Rt5Vb7Nc4Pd6Fg1Sa0Ye3Ui9Oo2Kk5Jj8Hh1Gg4Ff7D"
-    secret = base64.b64encode(bytes(range(7, 71))).decode()
+    secret = base64.b64encode(bytes(range(7, 7 + CAT.kraken.secret_bytes))).decode()
     with stub_server(respond) as url:
         rep = run_check(
             CheckOptions(environ=env_for(key, secret, url), cwd="/nonexistent", timeout=0.2)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import base64
+from importlib import resources
 
 import pytest
 
 from doctor_support import assert_no_secrets
-from kraken_doctor.catalog import load_catalog
+from kraken_doctor.catalog import Catalog, load_catalog, parse_catalog
 from kraken_doctor.doctor import hygiene
 from kraken_doctor.doctor.credentials import Credentials, Variable
 
 CAT = load_catalog()
 ENV = CAT.env_vars
-KEY = base64.b64encode(bytes(range(42))).decode()  # 56 characters, like a spot key
-SECRET = base64.b64encode(bytes(range(100, 164))).decode()  # base64 of 64 bytes, ends "=="
+#: a key and a private key of the sizes the catalog gives Kraken's
+KEY = base64.b64encode(bytes(range(CAT.kraken.api_key_bytes))).decode()
+SECRET = base64.b64encode(bytes(range(100, 100 + CAT.kraken.secret_bytes))).decode()
 
 
 def _creds(key: str = KEY, secret: str = SECRET) -> Credentials:
@@ -92,7 +94,35 @@ def test_missing_padding_says_how_many_equals_signs(missing: int) -> None:
     """One '=' missing is the case a wrong formula (len % 4 for -len % 4) gets wrong (M11)."""
     [f] = hygiene.check(CAT, _creds(secret=SECRET[:-missing]))
     assert f.code == "missing-padding"
-    assert f"missing {missing} '='" in f.message and "88 characters" in f.message
+    assert f"missing {missing} '='" in f.message
+    assert f"{CAT.kraken.secret_length} characters ending in '=='" in f.message
+
+
+def _with_secret_bytes(size: int) -> Catalog:
+    """The packaged catalog with its `secret_bytes` line edited, parsed as the file would be."""
+    text = resources.files("kraken_doctor").joinpath("catalog.yml").read_text(encoding="utf-8")
+    line = f"secret_bytes: {CAT.kraken.secret_bytes}\n"
+    assert text.count(line) == 1
+    return parse_catalog(text.replace(line, f"secret_bytes: {size}\n"))
+
+
+@pytest.mark.parametrize(
+    ("size", "words"), [(48, "64 characters)"), (50, "68 characters ending in '=')")]
+)
+def test_the_size_a_private_key_must_have_is_the_catalogs(size: int, words: str) -> None:
+    """Edit the catalog's size and the check follows it: the packaged size then fails."""
+    cat = _with_secret_bytes(size)
+    secret = base64.b64encode(bytes(range(size))).decode()
+    assert [f.code for f in hygiene.check(cat, _creds(secret=secret))] == ["values-clean"]
+    assert "secret-length" in _codes(secret=secret), "the packaged catalog refuses that size"
+    [f] = hygiene.check(cat, _creds(secret=SECRET))
+    assert f.code == "secret-length"
+    assert f"decodes to {CAT.kraken.secret_bytes} bytes" in f.message
+    assert f"base64 of {size} bytes ({words}" in f.message
+    assert_no_secrets(f.message, keys=[KEY], secrets=[SECRET, secret])
+    if cat.kraken.secret_padding:  # and a cut-off '=' is found by the catalog's size too
+        [f] = hygiene.check(cat, _creds(secret=secret.rstrip("=")))
+        assert f.code == "missing-padding" and words.removesuffix(")") in f.message
 
 
 def test_first_name_collisions_group_users_by_the_bots_rule() -> None:

@@ -13,6 +13,7 @@ from kraken_doctor.mock import (
     Account,
     AccountsFileError,
     MockKraken,
+    accounts,
     bot_permissions,
     demo_accounts,
     load_accounts,
@@ -21,7 +22,7 @@ from kraken_doctor.mock import (
 from mock_client import client
 
 CAT = load_catalog()
-GOOD_SECRET = base64.b64encode(bytes(range(64))).decode()
+GOOD_SECRET = base64.b64encode(bytes(range(CAT.kraken.secret_bytes))).decode()
 DEMO_NAMES = [
     "trader",
     "view-only",
@@ -45,8 +46,9 @@ def test_demo_accounts_are_the_contracts():
     assert demo["two-factor"].otp and demo["two-factor"].permissions == bot
     assert demo["nonce-trap"].last_nonce > 10**18  # nanosecond scale
     assert demo["user-bob"].balances != demo["trader"].balances
-    for acc in demo.values():
-        assert len(acc.key) == 56 and len(base64.b64decode(acc.secret)) == 64
+    for acc in demo.values():  # the demo file's keys have the catalog's sizes
+        assert len(acc.key) == CAT.kraken.api_key_length
+        assert len(base64.b64decode(acc.secret)) == CAT.kraken.secret_bytes
         assert acc.about
 
 
@@ -58,9 +60,18 @@ def test_demo_accounts_are_fresh_copies():
 
 def test_generate():
     acc = Account.generate("gen", ["query-funds"], tier="pro")
-    assert len(acc.key) == 56 and len(base64.b64decode(acc.secret)) == 64
+    assert len(acc.key) == CAT.kraken.api_key_length
+    assert len(base64.b64decode(acc.secret)) == CAT.kraken.secret_bytes
     assert acc.tier == "pro"
     assert acc.secret not in repr(acc) and acc.key not in repr(acc)
+
+
+def test_generated_sizes_follow_an_edited_catalog(monkeypatch):
+    kraken = CAT.kraken.model_copy(update={"api_key_length": 44, "secret_bytes": 48})
+    edited = CAT.model_copy(update={"kraken": kraken})
+    monkeypatch.setattr(accounts, "load_catalog", lambda: edited)
+    acc = Account.generate("gen", [])
+    assert len(acc.key) == 44 and len(base64.b64decode(acc.secret)) == 48
 
 
 def write(tmp_path, text: str):

@@ -7,6 +7,7 @@ import base64
 
 import pytest
 
+from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock.signing import sign, verify
 
 KRAKEN_DOCS = {
@@ -30,6 +31,14 @@ RUST_SDK = {
     ),
 }
 VECTORS = [KRAKEN_DOCS, RUST_SDK]
+
+
+def test_the_catalogs_secret_size_is_that_of_krakens_example() -> None:
+    """The catalog's source for `kraken.secret_bytes`: the secret of Kraken's worked example."""
+    kraken = load_catalog().kraken
+    secret = KRAKEN_DOCS["secret"]
+    assert len(base64.b64decode(secret, validate=True)) == kraken.secret_bytes
+    assert len(secret) == kraken.secret_length and secret.endswith(kraken.secret_padding)
 
 
 def _flip(text: str, index: int = -1) -> str:

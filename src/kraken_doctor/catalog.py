@@ -7,10 +7,12 @@ so a typo fails the site build instead of rendering a wrong table.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -86,10 +88,33 @@ class Site(_Strict):
 
 
 class KrakenPages(_Strict):
-    """Kraken's own pages that fixes point people to, and the shape of its keys."""
+    """Kraken's own pages that fixes point people to, and the shape of its keys.
+
+    Each size is typed once, as Kraken's own examples show it; what a person sees of a
+    private key (its characters, the `=` it ends in) is computed from its bytes, so the
+    doctor's checks, its messages and the mock's generated keys cannot disagree.
+    """
 
     status_page: Annotated[str, StringConstraints(pattern=r"^https://\S+[^/]$")]
-    api_key_length: Annotated[int, Field(gt=0, le=1000)]
+    #: characters of an API key; base64 with no `=`, so a multiple of 4 (the mock makes such)
+    api_key_length: Annotated[int, Field(gt=0, le=1000, multiple_of=4)]
+    #: bytes a private key decodes to; Kraken hands it out as their base64
+    secret_bytes: Annotated[int, Field(gt=0, le=1000)]
+
+    @property
+    def api_key_bytes(self) -> int:
+        """The bytes whose base64 is an API key of `api_key_length` characters (the mock's)."""
+        return self.api_key_length // 4 * 3
+
+    @property
+    def secret_length(self) -> int:
+        """Characters of a private key as Kraken shows it: base64 of `secret_bytes`, padded."""
+        return -(-self.secret_bytes // 3) * 4
+
+    @property
+    def secret_padding(self) -> str:
+        """The `=` a private key ends in; a double-click selection often leaves them out."""
+        return "=" * (-self.secret_bytes % 3)
 
 
 class PermissionGroup(_Strict):
@@ -642,9 +667,15 @@ def parse_catalog(text: str, source: str = CATALOG_FILE) -> Catalog:
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
-    """Load the packaged catalog, or the file at `path` (tests use this for bad input)."""
+    """Load the packaged catalog, or the file at `path` (tests use this for bad input).
+
+    The packaged catalog is parsed once per version of the file: a process that lives on
+    while the file is edited (`mkdocs serve` rebuilds the site in one process) reads the
+    edit on its next call, and every other call costs one `stat`.
+    """
     if path is None:
-        return _packaged_catalog()
+        packaged = _packaged_file()
+        return _packaged_catalog(packaged, _file_version(packaged))
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -658,6 +689,24 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 
 
 @cache
-def _packaged_catalog() -> Catalog:
-    text = resources.files("kraken_doctor").joinpath(CATALOG_FILE).read_text(encoding="utf-8")
+def _packaged_file() -> Traversable:
+    return resources.files("kraken_doctor").joinpath(CATALOG_FILE)
+
+
+def _file_version(file: Traversable) -> tuple[int, int] | None:
+    """The file's modification time and size, which an edit changes; None where the package
+    is not plain files (a zip), which nobody edits."""
+    if not isinstance(file, os.PathLike):
+        return None
+    try:
+        st = os.stat(file)
+    except OSError:
+        return None  # reading it will say what is wrong
+    return st.st_mtime_ns, st.st_size
+
+
+@lru_cache(maxsize=1)
+def _packaged_catalog(file: Traversable, version: tuple[int, int] | None) -> Catalog:
+    """The packaged catalog as parsed at `version` (the cache key: only the newest is kept)."""
+    text = file.read_text(encoding="utf-8")
     return parse_catalog(text, f"kraken_doctor/{CATALOG_FILE}")

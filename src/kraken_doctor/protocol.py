@@ -14,13 +14,13 @@ import hmac
 from enum import StrEnum
 
 #: a key is shown by its last characters only, and only when it is long enough that they
-#: say little about the rest (Kraken keys are 56 characters)
+#: say little about the rest (Kraken's are longer: the catalog's `kraken.api_key_length`)
 SHOWN = 4
 SHORTEST_SHOWN = 9
 
 
 class SecretError(ValueError):
-    """The secret is not valid base64 (Kraken secrets are base64 of 64 random bytes)."""
+    """The secret is not valid base64 (Kraken secrets are base64 of random bytes)."""
 
 
 def decode_secret(secret: str) -> bytes:

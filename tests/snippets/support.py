@@ -16,6 +16,7 @@ from kraken_doctor.mock import Account, demo_accounts
 from snippet_runs import PROJECT_DIR, SnippetRun
 
 SNIPPETS = PROJECT_DIR / "snippets"
+KRAKEN = load_catalog().kraken
 ENV = load_catalog().env_vars
 DEMO_SECRETS = [a.secret for a in demo_accounts()]
 DEMO_KEYS = [a.key for a in demo_accounts()]
@@ -41,10 +42,10 @@ def master_env(account: Account, url: str) -> dict[str, str]:
     return {ENV.master.key: account.key, ENV.master.secret: account.secret, ENV.api_url: url}
 
 
-#: Credentials for stub servers, which check no signature: shaped like Kraken's (a 56-character
-#: key, the base64 of 64 bytes), so the leak check in assert_clean_output has something to find.
-STUB_KEY = "k" * 56
-STUB_SECRET = base64.b64encode(bytes(range(64))).decode()
+#: Credentials for stub servers, which check no signature: shaped like Kraken's (the catalog's
+#: key length and secret size), so the leak check in assert_clean_output has something to find.
+STUB_KEY = "k" * KRAKEN.api_key_length
+STUB_SECRET = base64.b64encode(bytes(range(KRAKEN.secret_bytes))).decode()
 
 
 def stub_env(url: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from tests.snippets.support import ENV, KEY, PASTED, SECRET, load_snippet
 from kraken_doctor.mock import Account
 
 NAME = "env_check"
-MASTER = Account.generate("master", [])  # a real-looking 56-character key, 88-character secret
+MASTER = Account.generate("master", [])  # a real-looking key and secret, of Kraken's sizes
 ALICE = Account.generate("alice", [])
 MK, MS = ENV.master.key, ENV.master.secret
 

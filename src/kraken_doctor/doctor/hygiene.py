@@ -3,8 +3,9 @@
 The bot trims spaces around a value (`.strip()`), so surrounding whitespace is only a warning.
 Everything else here changes the bytes the bot sends or signs with: quotes kept by a
 platform's variable editor, a line break or an invisible character pasted from a PDF or chat,
-a private key that lost its `==`, key and secret swapped, a Kraken Futures key pair. Messages
-name the variable and the character position, never the value.
+a private key that lost the `=` at its end or does not decode to the catalog's size, key and
+secret swapped, a Kraken Futures key pair. Messages name the variable and the character
+position, never the value.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from kraken_doctor.catalog import Catalog
+from kraken_doctor.catalog import Catalog, KrakenPages
 from kraken_doctor.doctor import errors
 from kraken_doctor.doctor.credentials import Credentials, Variable
 from kraken_doctor.doctor.credentials import first_name_collisions as first_name_collisions
@@ -26,7 +27,6 @@ from kraken_doctor.protocol import KnownError
 if TYPE_CHECKING:
     from kraken_doctor.doctor.context import Context
 
-SECRET_BYTES = 64  # a Kraken private key is base64 of 64 random bytes (88 characters, "==")
 _B64 = set(string.ascii_letters + string.digits + "+/=")
 _QUOTES = "'\"`\u2018\u2019\u201c\u201d\u00ab\u00bb"
 
@@ -129,21 +129,30 @@ def _text_problems(var: Variable, what: str, url: str) -> list[Finding]:
     return out
 
 
-def _secret_shape(var: Variable, url_sig: str, url_key: str) -> list[Finding]:
+def _secret_words(kraken: KrakenPages) -> str:
+    """How a private key looks, worked out from the catalog's `secret_bytes`: its number of
+    characters, and the `=` it ends in when it has any."""
+    end = f" ending in '{kraken.secret_padding}'" if kraken.secret_padding else ""
+    return f"{kraken.secret_length} characters{end}"
+
+
+def _secret_shape(kraken: KrakenPages, var: Variable, url_sig: str, url_key: str) -> list[Finding]:
+    """A private key that does not decode to the catalog's `secret_bytes`, and why not."""
+    want = kraken.secret_bytes
     value = (var.value or "").strip()
     raw = decode_strict(value)
-    if raw is not None and len(raw) == SECRET_BYTES:
+    if raw is not None and len(raw) == want:
         return []
     padded = value + "=" * (-len(value) % 4)
     fixed = decode_strict(padded) if padded != value else None
-    if fixed is not None and len(fixed) == SECRET_BYTES:
+    if fixed is not None and len(fixed) == want:
         return [
             _fail(
                 "missing-padding",
                 var,
                 f"{var.name} is missing {len(padded) - len(value)} '=' at the end: a Kraken "
-                f"private key is {len(padded)} characters and ends in '=='. Browsers often leave "
-                "the '==' out when you double-click to select.",
+                f"private key is {_secret_words(kraken)}. Browsers often leave the "
+                f"'{kraken.secret_padding}' out when you double-click to select.",
                 f"Add the missing '=' to the end of {var.name} (or copy the private key again).",
                 url_sig,
             )
@@ -153,8 +162,8 @@ def _secret_shape(var: Variable, url_sig: str, url_key: str) -> list[Finding]:
             _fail(
                 "futures-key",
                 var,
-                f"{var.name} has the shape of a Kraken Futures private key (no '==' at the end, "
-                f"and it does not decode to {SECRET_BYTES} bytes). Futures keys work only on "
+                f"{var.name} has the shape of a Kraken Futures private key (no '=' at the end, "
+                f"and it does not decode to {want} bytes). Futures keys work only on "
                 "futures.kraken.com, not on the spot API the bot uses.",
                 "Create a spot API key on kraken.com (Settings, then API) and use it instead.",
                 url_key,
@@ -166,8 +175,8 @@ def _secret_shape(var: Variable, url_sig: str, url_key: str) -> list[Finding]:
         _fail(
             "secret-length",
             var,
-            f"{var.name} {detail}; a Kraken private key is base64 of {SECRET_BYTES} bytes "
-            "(88 characters ending in '==').",
+            f"{var.name} {detail}; a Kraken private key is base64 of {want} bytes "
+            f"({_secret_words(kraken)}).",
             f"Copy the whole private key into {var.name}; if you no longer have it, create a "
             "new key.",
             url_sig,
@@ -197,8 +206,8 @@ def check(cat: Catalog, creds: Credentials) -> list[Finding]:
         )
     elif (
         k_raw is not None
-        and len(k_raw) == SECRET_BYTES
-        and (s_raw is None or len(s_raw) != SECRET_BYTES)
+        and len(k_raw) == cat.kraken.secret_bytes
+        and (s_raw is None or len(s_raw) != cat.kraken.secret_bytes)
     ):
         out.append(
             _fail(
@@ -211,7 +220,7 @@ def check(cat: Catalog, creds: Credentials) -> list[Finding]:
             )
         )
     else:
-        out.extend(_secret_shape(secret, url_sig, url_key))
+        out.extend(_secret_shape(cat.kraken, secret, url_sig, url_key))
     key_length_ok = len(k) == cat.kraken.api_key_length
     if not key_length_ok and not out:
         out.append(

@@ -83,9 +83,13 @@ class Account:
 
     @classmethod
     def generate(cls, name: str, permissions: list[str], **kw: Any) -> Account:
-        """An account with a random key (56 characters) and secret (base64 of 64 bytes)."""
-        key = base64.b64encode(_secrets.token_bytes(42)).decode()
-        secret = base64.b64encode(_secrets.token_bytes(64)).decode()
+        """An account with a random key and secret of the sizes the catalog gives Kraken's.
+
+        So a generated pair passes the doctor's hygiene check, which reads the same sizes.
+        """
+        kraken = load_catalog().kraken
+        key = base64.b64encode(_secrets.token_bytes(kraken.api_key_bytes)).decode()
+        secret = base64.b64encode(_secrets.token_bytes(kraken.secret_bytes)).decode()
         return cls(name=name, key=key, secret=secret, permissions=list(permissions), **kw)
 
 
