@@ -15,6 +15,7 @@ help:
 	@echo "make bench   set up, then print build, page-weight, Lighthouse and doctor figures"
 	@echo "make lock    re-pin every dependency in requirements.lock"
 	@echo "make mutate  mutation testing (mutmut) of the catalog, links, doctor and mock; slow"
+	@echo "make mutate SAMPLE=400   the kill rate from a random sample of 400 mutants"
 	@echo "make spec-check SPEC=<folder or URL of spot-rest>   catalog vs Kraken's spec"
 
 # uv installs the hashed lock in seconds; it is pinned and comes from the registry like the rest.
@@ -94,14 +95,20 @@ lock: | $(UV)
 # mutmut runs the tests on mutated copies in mutants/; the package must be imported from there,
 # not from the editable install, so mutants/src leads the path (created first: Python skips a
 # path entry that did not exist when it started). The tests run from mutants/, so Kraken's spec
-# is named by its absolute path. ONLY='"kraken_doctor.doctor.hygiene*"' narrows the run.
+# is named by its absolute path. ONLY='"kraken_doctor.doctor.hygiene*"' narrows the run;
+# SAMPLE=400 checks a random sample and prints the kill rate with its margin (bench/mutation.py).
+SAMPLE ?=
+MUTATE_ENV = PYTHONPATH=$(CURDIR)/mutants/src \
+  KRAKEN_SPEC_DIR=$${KRAKEN_SPEC_DIR:-$(abspath ../shared/kraken-spec/spot-rest)}
 mutate: $(STAMP)
 	rm -rf mutants && mkdir -p mutants/src
-	PYTHONPATH=$(CURDIR)/mutants/src \
-	  KRAKEN_SPEC_DIR=$${KRAKEN_SPEC_DIR:-$(abspath ../shared/kraken-spec/spot-rest)} \
-	  $(BIN)/mutmut run --max-children 2 $(ONLY)
+ifdef SAMPLE
+	$(MUTATE_ENV) $(BIN)/python tools/bench/mutation.py $(SAMPLE)
+else
+	$(MUTATE_ENV) $(BIN)/mutmut run --max-children 2 $(ONLY)
 	$(BIN)/mutmut export-cicd-stats
 	@cat mutants/mutmut-cicd-stats.json
+endif
 
 clean:
 	rm -rf $(VENV) site .cache .pytest_cache .ruff_cache mutants
