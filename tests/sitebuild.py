@@ -1,6 +1,9 @@
 """A strict build of the site into a temporary directory, once per test run however many
 xdist workers share it, and small readers for the built HTML. The `site_build` fixture is
-offered to every test by tests/conftest.py (the browser tests serve the same build)."""
+offered to every test by tests/conftest.py (the browser tests serve the same build).
+
+The build itself is the bench's (`bench.site.build_site`, tools/ is on pytest's path): one
+way to build the site for the tests and the figures."""
 
 from __future__ import annotations
 
@@ -8,54 +11,16 @@ import fcntl
 import json
 import os
 import re
-import subprocess
-import sys
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from bench.site import Build, build_site
 from kraken_doctor.catalog import load_catalog
 
 PROJECT = Path(__file__).resolve().parents[1]
-
-
-@dataclass(frozen=True)
-class Build:
-    site: Path
-    output: str
-    returncode: int
-    seconds: float
-
-    @property
-    def url_prefix(self) -> str:
-        """The path the site lives under when published, e.g. `/kraken-doctor/`."""
-        return urlsplit(load_catalog().site.base_url).path
-
-    def file_for(self, path: str) -> Path | None:
-        """The built file a site-relative path (`errors/x/`, `errors.json`) is served from."""
-        target = self.site / unquote(path).lstrip("/")
-        if target.is_dir():
-            target = target / "index.html"
-        return target if target.is_file() else None
-
-
-def _run_build(site: Path) -> Build:
-    """`mkdocs build --strict` into `site`, as `make build` runs it."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-    start = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return Build(site, proc.stdout + proc.stderr, proc.returncode, time.monotonic() - start)
 
 
 def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -76,7 +41,7 @@ def build_once(shared: Path) -> Build:
     with open(shared / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not record.exists():
-            build = _run_build(shared / "site")
+            build = build_site(shared / "site", PROJECT)
             data = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(build).items()}
             record.write_text(json.dumps(data), "utf-8")
     data = json.loads(record.read_text("utf-8"))

@@ -27,15 +27,22 @@ class _Tty(io.StringIO):
 
 @pytest.fixture
 def bot_env(monkeypatch, tmp_path, kraken_mock):
-    """The process environment of a bot using `account` on the mock; cwd without a .env."""
+    """`bot_env("trader", someone="no-query-funds")`: the process environment of a bot using
+    `account` as its master and each user id's account as that user's, on the mock; cwd
+    without a .env."""
     monkeypatch.chdir(tmp_path)
     for name in (CAT.env_vars.master.key, CAT.env_vars.master.secret, "NO_COLOR", OTP_ENV):
         monkeypatch.delenv(name, raising=False)
 
-    def use(account: str) -> None:
+    def use(account: str, **users: str) -> None:
         acc = kraken_mock.accounts[account]
         for k, v in env_for(acc.key, acc.secret, kraken_mock.url).items():
             monkeypatch.setenv(k, v)
+        for user_id, user_account in users.items():
+            user = kraken_mock.accounts[user_account]
+            key_var, secret_var = CAT.env_vars.for_user(user_id)
+            monkeypatch.setenv(key_var, user.key)
+            monkeypatch.setenv(secret_var, user.secret)
 
     return use
 
@@ -222,14 +229,10 @@ def test_the_docs_page_lists_every_check_option_with_its_defaults() -> None:
 
 
 def test_plain_check_names_the_failing_user_and_its_label_works(
-    bot_env, kraken_mock, monkeypatch, capsys
+    bot_env, kraken_mock, capsys
 ) -> None:
     """Master fine, one user lacking Query: plain `check` must not say "all well"."""
-    bot_env("trader")
-    no_query = kraken_mock.accounts["no-query-funds"]
-    key_var, secret_var = CAT.env_vars.for_user("someone")
-    monkeypatch.setenv(key_var, no_query.key)
-    monkeypatch.setenv(secret_var, no_query.secret)
+    bot_env("trader", someone="no-query-funds")
     query = CAT.permission("query-funds")
     assert main(["check"]) == 1
     out = capsys.readouterr().out
@@ -297,14 +300,8 @@ def test_explain_has_no_web_page_wording(entry, capsys) -> None:
         assert words not in out, words
 
 
-def test_the_command_explain_prints_checks_that_account(
-    bot_env, kraken_mock, monkeypatch, capsys
-) -> None:
-    bot_env("trader")
-    no_query = kraken_mock.accounts["no-query-funds"]
-    key_var, secret_var = CAT.env_vars.for_user("someone")
-    monkeypatch.setenv(key_var, no_query.key)
-    monkeypatch.setenv(secret_var, no_query.secret)
+def test_the_command_explain_prints_checks_that_account(bot_env, capsys) -> None:
+    bot_env("trader", someone="no-query-funds")
     main(["explain", "--json", WALKTHROUGH_LINE])
     command = json.loads(capsys.readouterr().out)["command"].split()
     assert command[:2] == ["kraken-doctor", "check"]

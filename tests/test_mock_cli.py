@@ -51,18 +51,25 @@ def test_demo_banner_and_a_working_server():
     assert "Ctrl+C" in text and text.rstrip().endswith("stopped.")
 
 
-def test_accounts_file_keys_are_shown_by_last_four(tmp_path):
+def banner_for_one_key(tmp_path: Path, permissions: str) -> str:
+    """Start the mock on an accounts file holding one key, named "mine", with the first demo
+    account's key and secret and these permissions, and return the banner it prints."""
     acc = demo_accounts()[0]
     path = tmp_path / "accounts.yml"
     path.write_text(
         f'keys:\n  - {{name: mine, key: "{acc.key}", secret: "{acc.secret}", '
-        "permissions: [query-funds]}\n",
+        f"permissions: [{permissions}]}}\n",
         encoding="utf-8",
     )
     out = io.StringIO()
     args = parse("--port", "0", "--accounts", str(path))
     assert args.func(args, out=out, err=io.StringIO(), wait=lambda srv: None) == 0
-    text = out.getvalue()
+    return out.getvalue()
+
+
+def test_accounts_file_keys_are_shown_by_last_four(tmp_path):
+    acc = demo_accounts()[0]
+    text = banner_for_one_key(tmp_path, "query-funds")
     assert "mine" in text and acc.key[-4:] in text
     assert_no_secrets(text, keys=[acc.key], secrets=[acc.secret])
 
@@ -147,17 +154,8 @@ def test_ctrl_c_stops_the_process_cleanly(sig, call_first):
 
 
 def test_forbidden_permissions_are_flagged_in_the_banner(tmp_path):
-    acc = demo_accounts()[0]
-    path = tmp_path / "accounts.yml"
-    path.write_text(
-        f'keys:\n  - {{name: mine, key: "{acc.key}", secret: "{acc.secret}", '
-        "permissions: [query-funds, withdraw-funds, add-withdraw-address]}\n",
-        encoding="utf-8",
-    )
-    out = io.StringIO()
-    args = parse("--port", "0", "--accounts", str(path))
-    assert args.func(args, out=out, err=io.StringIO(), wait=lambda srv: None) == 0
-    warnings = [line for line in out.getvalue().splitlines() if "Warning:" in line]
+    text = banner_for_one_key(tmp_path, "query-funds, withdraw-funds, add-withdraw-address")
+    warnings = [line for line in text.splitlines() if "Warning:" in line]
     forbidden = {p.id for p in load_catalog().forbidden_permissions}
     assert {w.split()[1] for w in warnings} == {"withdraw-funds", "add-withdraw-address"} & (
         forbidden

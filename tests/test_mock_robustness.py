@@ -105,28 +105,22 @@ def _post(
     return requests.post(srv.url + path, data=body.encode(), headers=headers, timeout=10)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    method=st.sampled_from(METHODS),
-    params=st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES, max_size=6),
-)
-def test_any_json_body(srv, method, params):
-    params.pop("otp", None)
-    nonce = str(next(_nonces))
-    body = json.dumps({**params, "nonce": nonce})
-    _check(_post(srv, method, body, "application/json", nonce), srv)
+#: The two bodies Kraken takes: JSON, whose values may be any JSON, and a form, whose are text.
+BODIES = {
+    "json": (JSON_VALUES, json.dumps, "application/json"),
+    "form": (TEXT_VALUES, urllib.parse.urlencode, "application/x-www-form-urlencoded"),
+}
 
 
+@pytest.mark.parametrize("values,encode,content_type", BODIES.values(), ids=BODIES.keys())
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    method=st.sampled_from(METHODS),
-    params=st.dictionaries(st.sampled_from(FIELDS), TEXT_VALUES, max_size=6),
-)
-def test_any_form_body(srv, method, params):
+@given(method=st.sampled_from(METHODS), data=st.data())
+def test_any_body(srv, values, encode, content_type, method, data):
+    params = data.draw(st.dictionaries(st.sampled_from(FIELDS), values, max_size=6), "params")
     params.pop("otp", None)
     nonce = str(next(_nonces))
-    body = urllib.parse.urlencode({**params, "nonce": nonce})
-    _check(_post(srv, method, body, "application/x-www-form-urlencoded", nonce), srv)
+    body = encode({**params, "nonce": nonce})
+    _check(_post(srv, method, body, content_type, nonce), srv)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

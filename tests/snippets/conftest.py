@@ -18,7 +18,7 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
-from tests.snippets.support import assert_clean_output, master_env
+from tests.snippets.support import assert_clean_output, master_env, stub_env
 
 from doctor_support import Reply, Responder, stub_server
 from kraken_doctor.mock import Account, MockKraken
@@ -94,6 +94,19 @@ def stub_kraken() -> Iterator[Callable[[dict[str, list[Any]]], str]]:
     `queued_replies`, for answers the mock has no fault for."""
     with ExitStack() as servers:
         yield lambda replies: servers.enter_context(stub_server(queued_replies(replies)))
+
+
+@pytest.fixture
+def snippet_on_stub(
+    snippet: Callable[..., SnippetRun], stub_kraken: Callable[[dict[str, list[Any]]], str]
+) -> Callable[..., SnippetRun]:
+    """`snippet_on_stub(name, {"Balance": [reply, ...]}, *args)`: run a snippet with the stub
+    credentials against a stub server answering those replies (see queued_replies)."""
+
+    def run(name: str, replies: dict[str, list[Any]], *args: str) -> SnippetRun:
+        return snippet(name, *args, env=stub_env(stub_kraken(replies)))
+
+    return run
 
 
 @pytest.fixture

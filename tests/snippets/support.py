@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import importlib.util
 import os
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -80,6 +82,31 @@ CLIENT_SUFFIXES = {c.name: c.snippet_suffix for c in load_catalog().clients}
 def variants(family: str) -> list[str]:
     """The file names (without .py) of one snippet in every client's version."""
     return [family + suffix for suffix in CLIENT_SUFFIXES.values()]
+
+
+def versions(family: str) -> Callable[..., str]:
+    """`name = versions("balance_check")` in a test file: a `name` fixture giving each client's
+    version of that snippet in turn, so every test of the file holds each version to the same
+    assertions."""
+
+    @pytest.fixture(params=variants(family))
+    def name(request: pytest.FixtureRequest) -> str:
+        return request.param
+
+    return name
+
+
+#: Answers from something that is not Kraken (a proxy, a captive portal's login page, another
+#: server) that every snippet must meet with a clear line and exit 1, not a crash. Each test
+#: file adds the answers that its own snippet's call could mistake for a result.
+NOT_KRAKEN: list[Any] = [
+    {},
+    [],
+    None,
+    "<html><body>Please sign in to the Wi-Fi</body></html>",
+    {"error": "EGeneral:Permission denied"},
+    {"error": [404]},
+]
 
 
 #: What a key or a secret pasted into KRAKEN_API_URL looks like (fuzz-findings F5): alone,

@@ -14,24 +14,18 @@ import krakenex
 import pytest
 from tests.snippets.support import (
     ENV,
+    NOT_KRAKEN,
     STUB_KEY,
     load_snippet,
     main_with_short_timeout,
-    stub_env,
     user_env,
-    variants,
+    versions,
 )
 
 from kraken_doctor.links import docs_url
 from kraken_doctor.mock import MockKraken
 
-NAME = "nonce_safe_client"
-
-
-@pytest.fixture(params=variants(NAME))
-def name(request) -> str:
-    """Each client's version of the nonce-safe client in turn."""
-    return request.param
+name = versions("nonce_safe_client")
 
 
 def balance_caller(name: str, snip, key: str, secret: str, url: str):
@@ -115,11 +109,12 @@ def test_a_key_with_a_larger_nonce_stops_after_one_call(name, snippet, kraken_mo
     assert len(kraken_mock.audit) == 1, "a broken key must not be hammered into a lockout"
 
 
-def test_failed_calls_are_counted_with_their_page(name, snippet, stub_kraken):
-    ok = {"error": [], "result": {"ZUSD": "1.00"}}
-    url = stub_kraken({"Balance": [ok, ok, {"error": ["EAPI:Rate limit exceeded"]}]})
-    env = stub_env(url)
-    run = snippet(name, "--threads", "2", "--calls", "4", env=env)
+OK = {"error": [], "result": {"ZUSD": "1.00"}}
+
+
+def test_failed_calls_are_counted_with_their_page(name, snippet_on_stub):
+    replies = {"Balance": [OK, OK, {"error": ["EAPI:Rate limit exceeded"]}]}
+    run = snippet_on_stub(name, replies, "--threads", "2", "--calls", "4")
     assert run.returncode == 1
     error = "EAPI:Rate limit exceeded"
     assert run.output.splitlines()[1:] == [
@@ -138,7 +133,7 @@ def test_a_user_and_an_unreachable_server(name, snippet, kraken_mock, closed_por
     assert f"Could not reach Kraken at {closed_port_url} (" in run.output
 
 
-def test_missing_variables_and_an_unknown_error(name, snippet, stub_kraken):
+def test_missing_variables_and_an_unknown_error(name, snippet, snippet_on_stub):
     run = snippet(name, env={ENV.master.key: STUB_KEY})
     assert run.returncode == 1
     assert f"{ENV.master.secret} is not set (or blank) for MASTER" in run.output
@@ -146,9 +141,7 @@ def test_missing_variables_and_an_unknown_error(name, snippet, stub_kraken):
     assert run.returncode == 1
     assert f"not configured for MASTER: set {ENV.master.key} and {ENV.master.secret}" in run.output
 
-    url = stub_kraken({"Balance": [{"error": ["EFuture:Something new"]}]})
-    env = stub_env(url)
-    run = snippet(name, env=env)
+    run = snippet_on_stub(name, {"Balance": [{"error": ["EFuture:Something new"]}]})
     assert run.returncode == 1
     assert f"(so no calls were fired): {docs_url('EFuture:Something new')}\n" in run.output
 
@@ -160,29 +153,15 @@ def test_a_bad_count_is_named(name, snippet, value):
     assert f"argument --threads: {value!r} is not a whole number of 1 or more" in run.output
 
 
-NOT_KRAKEN = [
-    {},
-    [],
-    None,
-    "<html><body>Please sign in to the Wi-Fi</body></html>",
-    {"error": "EGeneral:Permission denied"},
-    {"error": [404]},
-]
+#: Balance's answers from something that is not Kraken: to the first call, or, after a good
+#: first answer, while the calls are fired.
+NOT_BALANCE = [[answer] for answer in NOT_KRAKEN] + [[OK, {}]]
 
 
-@pytest.mark.parametrize("answer", NOT_KRAKEN, ids=repr)
-def test_an_answer_not_shaped_like_krakens(name, snippet, stub_kraken, answer):
+@pytest.mark.parametrize("answers", NOT_BALANCE, ids=repr)
+def test_an_answer_not_shaped_like_krakens(name, snippet_on_stub, answers):
     """A proxy, a login page or another server answered: a clear line, exit 1, no crash."""
-    run = snippet(name, env=stub_env(stub_kraken({"Balance": [answer]})))
-    assert run.returncode == 1
-    assert "The answer is not Kraken's (no error list)" in run.output
-
-
-def test_an_answer_not_shaped_like_krakens_while_firing(name, snippet, stub_kraken):
-    ok = {"error": [], "result": {"ZUSD": "1.00"}}
-    run = snippet(
-        name, "--threads", "1", "--calls", "2", env=stub_env(stub_kraken({"Balance": [ok, {}]}))
-    )
+    run = snippet_on_stub(name, {"Balance": answers}, "--threads", "1", "--calls", "2")
     assert run.returncode == 1
     assert "The answer is not Kraken's (no error list)" in run.output
 

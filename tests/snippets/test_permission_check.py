@@ -12,12 +12,12 @@ import re
 import pytest
 from tests.snippets.support import (
     ENV,
+    NOT_KRAKEN,
     STUB_SECRET,
     load_snippet,
     main_with_short_timeout,
-    stub_env,
     user_env,
-    variants,
+    versions,
 )
 
 from kraken_doctor.catalog import Permission, load_catalog
@@ -26,11 +26,7 @@ from kraken_doctor.mock import Account
 
 CAT = load_catalog()
 
-
-@pytest.fixture(params=variants("permission_check"))
-def name(request) -> str:
-    """Each client's version of the permission check in turn."""
-    return request.param
+name = versions("permission_check")
 
 
 BOX = re.compile(r"^  \[(?P<state>[x ?])\] (?P<name>.+?)(?: \(formerly (?P<old>.*)\))?$", re.M)
@@ -170,21 +166,19 @@ def test_a_wrong_key_stops_with_its_page(name, snippet, as_master):
     assert f"How to fix it: {docs_url('EAPI:Invalid key')}" in run.output
 
 
-def test_an_outage_during_probing_stops_with_its_page(name, snippet, stub_kraken):
-    url = stub_kraken({"Balance": [{"error": ["EService:Busy"]}]})
-    env = stub_env(url)
-    run = snippet(name, env=env)
+@pytest.mark.parametrize(
+    "method,error",
+    [("Balance", "EService:Busy"), ("GetApiKeyInfo", "EFuture:Something new")],
+    ids=["an-outage-during-probing", "an-unknown-error"],
+)
+def test_an_error_stops_with_its_page(name, snippet_on_stub, method, error):
+    """The failed call and its page, exit 1: an outage while probing (the stub has no
+    GetApiKeyInfo, so the check probes, and Balance fails), or an error without a page of its
+    own, which links to the list of errors."""
+    run = snippet_on_stub(name, {method: [{"error": [error]}]})
     assert run.returncode == 1
-    assert "❌ Balance failed: EService:Busy" in run.output
-    assert f"How to fix it: {docs_url('EService:Busy')}" in run.output
-
-
-def test_an_unknown_error_links_to_the_error_list(name, snippet, stub_kraken):
-    url = stub_kraken({"GetApiKeyInfo": [{"error": ["EFuture:Something new"]}]})
-    env = stub_env(url)
-    run = snippet(name, env=env)
-    assert run.returncode == 1
-    assert f"How to fix it: {docs_url('EFuture:Something new')}" in run.output
+    assert f"❌ {method} failed: {error}" in run.output
+    assert f"How to fix it: {docs_url(error)}" in run.output
 
 
 def test_unreachable_server(name, snippet, as_master, closed_port_url):
@@ -210,29 +204,23 @@ def test_a_half_set_pair_names_the_missing_variable(name, snippet):
     assert f"{ENV.master.key} is not set (or blank) for MASTER" in run.output
 
 
-NOT_KRAKEN = [
-    {},
-    [],
-    None,
-    "<html><body>Please sign in to the Wi-Fi</body></html>",
-    {"error": "EGeneral:Permission denied"},
-    {"error": [404]},
+NOT_KEY_INFO = [
+    *NOT_KRAKEN,
     {"error": [], "result": None},
     {"error": [], "result": {"permissions": "query-funds"}},
     {"result": {"permissions": []}},
 ]
 
 
-@pytest.mark.parametrize("answer", NOT_KRAKEN, ids=repr)
-def test_an_answer_not_shaped_like_krakens(name, snippet, stub_kraken, answer):
+@pytest.mark.parametrize(
+    "replies",
+    # to GetApiKeyInfo, or to a probe: a stub without GetApiKeyInfo makes the check probe
+    [{"GetApiKeyInfo": [answer]} for answer in NOT_KEY_INFO] + [{"Balance": [{}]}],
+    ids=repr,
+)
+def test_an_answer_not_shaped_like_krakens(name, snippet_on_stub, replies):
     """A proxy, a login page or another server answered: a clear line, exit 1, no crash."""
-    run = snippet(name, env=stub_env(stub_kraken({"GetApiKeyInfo": [answer]})))
-    assert run.returncode == 1
-    assert "is not Kraken's (no error list and result)" in run.output
-
-
-def test_an_answer_not_shaped_like_krakens_while_probing(name, snippet, stub_kraken):
-    run = snippet(name, env=stub_env(stub_kraken({"Balance": [{}]})))
+    run = snippet_on_stub(name, replies)
     assert run.returncode == 1
     assert "is not Kraken's (no error list and result)" in run.output
 

@@ -54,8 +54,8 @@ def bench_build(site: Path, project: Path, runs: int = 2) -> None:
     rows = []
     for i in range(runs):
         shutil.rmtree(cache, ignore_errors=True)  # cold: every captured output runs
-        cold = build_site(site, project, capture_cache=cache)
-        warm = build_site(site, project, capture_cache=cache)  # warm: every one is cached
+        cold = build_site(site, project, capture_cache=cache).checked()
+        warm = build_site(site, project, capture_cache=cache).checked()  # every one cached
         for kind, build in (("cold capture cache", cold), ("warm capture cache", warm)):
             per_page = build.seconds_per_page * 1000
             rows.append((f"{kind}, run {i + 1}", f"{build.seconds:.2f} s", f"{per_page:.0f} ms"))

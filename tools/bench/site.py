@@ -1,5 +1,9 @@
 """Build the site and serve it on 127.0.0.1 the way GitHub Pages would.
 
+`build_site` is the one strict build of the site outside `make build`: the test suite's
+(tests/sitebuild.py, once per run) and the bench's (timed, with an empty and a warm capture
+cache) both run it, so both build what `make build` builds, the same way.
+
 The browser tests and `make bench` both need the built site behind a real HTTP server: the
 search worker, the copy button's clipboard and Lighthouse do not work from file:// URLs.
 The site is served under the path of the catalog's base URL (`/kraken-doctor/`), like the
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from kraken_doctor.links import base_url
 
@@ -36,13 +40,42 @@ class BuildError(RuntimeError):
 
 @dataclass(frozen=True)
 class Build:
-    site_dir: Path
+    """How one `mkdocs build --strict` went: plain data, so the test suite's workers can
+    share one build through a JSON file."""
+
+    site: Path
+    output: str  # mkdocs' stdout and stderr, warnings included
+    returncode: int
     seconds: float
-    pages: int
+
+    def checked(self) -> Build:
+        """This build, if it succeeded; else BuildError with mkdocs' own output."""
+        if self.returncode != 0:
+            raise BuildError(
+                f"`mkdocs build --strict` failed (exit {self.returncode}):\n{self.output}"
+            )
+        return self
+
+    @property
+    def pages(self) -> int:
+        return len(page_paths(self.site))
 
     @property
     def seconds_per_page(self) -> float:
-        return self.seconds / self.pages if self.pages else float("nan")
+        pages = self.pages
+        return self.seconds / pages if pages else float("nan")
+
+    @property
+    def url_prefix(self) -> str:
+        """The path the site lives under when published, e.g. `/kraken-doctor/`."""
+        return url_prefix()
+
+    def file_for(self, path: str) -> Path | None:
+        """The built file a site-relative path (`errors/x/`, `errors.json`) is served from."""
+        target = self.site / unquote(path).lstrip("/")
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.is_file() else None
 
 
 def project_dir(start: Path | None = None) -> Path:
@@ -55,21 +88,19 @@ def project_dir(start: Path | None = None) -> Path:
 
 
 def build_site(dest: Path, project: Path | None = None, capture_cache: Path | None = None) -> Build:
-    """Run a fresh `mkdocs build --strict` in its own process into `dest`; `capture_cache`
-    is where the captured outputs are kept (an empty folder: every capture runs)."""
+    """Run a fresh `mkdocs build --strict` in its own process into `dest`, as `make build`
+    runs it, and time it; `capture_cache` is where the captured outputs are kept (an empty
+    folder: every capture runs). A failed build is returned too (see `Build.checked`): the
+    tests report its output."""
     project = project or project_dir()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
     if capture_cache is not None:
         env["KD_CAPTURE_CACHE"] = str(capture_cache)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(dest)]
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest)]
     started = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise BuildError(
-            f"`mkdocs build --strict` failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}"
-        )
-    return Build(site_dir=dest, seconds=seconds, pages=len(page_paths(dest)))
+    return Build(dest, proc.stdout + proc.stderr, proc.returncode, seconds)
 
 
 def url_prefix() -> str:

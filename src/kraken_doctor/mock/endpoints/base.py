@@ -70,6 +70,13 @@ class Call:
             raise KrakenError(invalid_arguments(name))
         return out
 
+    def required(self, name: str) -> str:
+        """A parameter the call cannot do without, as text (`text` with required=True, typed
+        as never None: it raises instead)."""
+        value = self.text(name, required=True)
+        assert value is not None
+        return value
+
     def int_param(self, name: str, default: int | None = None) -> int | None:
         value = self.text(name)
         if value is None:
@@ -108,7 +115,20 @@ def fail(name: str) -> KrakenError:
     return KrakenError(error(name))
 
 
-def by_ids(call: Call, name: str, table: dict[str, Any], unknown: KrakenError) -> dict[str, Any]:
+#: Which of the account's tables an endpoint reads, from the account's book.
+Table = Callable[["Book"], dict[str, Any]]
+
+
+def with_count(call: Call, key: str, table: Table) -> dict[str, Any]:
+    """`{key: the table, "count": its length}`, as Kraken lists closed orders, trades and
+    ledger entries; a copy, taken under the book's lock, like every book access."""
+    assert call.book is not None
+    with call.book.lock:
+        entries = dict(table(call.book))
+    return {key: entries, "count": len(entries)}
+
+
+def by_ids(call: Call, name: str, table: Table, unknown: KrakenError) -> dict[str, Any]:
     """The entries of one of the account's tables named by the ids in parameter `name`.
 
     One unknown id fails the whole call with `unknown`, as Kraken does for QueryTrades and
@@ -117,9 +137,10 @@ def by_ids(call: Call, name: str, table: dict[str, Any], unknown: KrakenError) -
     assert call.book is not None
     wanted = call.ids(name, required=True)
     with call.book.lock:
-        if any(i not in table for i in wanted):
+        entries = table(call.book)
+        if any(i not in entries for i in wanted):
             raise unknown
-        return {i: table[i] for i in wanted}
+        return {i: entries[i] for i in wanted}
 
 
 def named_pairs(call: Call) -> list[str]:

@@ -8,7 +8,7 @@ import zipfile
 from typing import Any
 
 from kraken_doctor.mock.book import new_id
-from kraken_doctor.mock.endpoints.base import Call, KrakenError, by_ids, private
+from kraken_doctor.mock.endpoints.base import Call, KrakenError, by_ids, private, with_count
 from kraken_doctor.mock.errors import invalid_arguments
 
 REPORTS = ("trades", "ledgers")
@@ -16,16 +16,12 @@ REPORTS = ("trades", "ledgers")
 
 @private("Ledgers")
 def ledgers(call: Call) -> dict[str, Any]:
-    assert call.book is not None
-    with call.book.lock:
-        entries = dict(call.book.ledger)
-    return {"ledger": entries, "count": len(entries)}
+    return with_count(call, "ledger", lambda book: book.ledger)
 
 
 @private("QueryLedgers")
 def query_ledgers(call: Call) -> dict[str, Any]:
-    assert call.book is not None
-    return by_ids(call, "id", call.book.ledger, KrakenError(invalid_arguments("id")))
+    return by_ids(call, "id", lambda book: book.ledger, KrakenError(invalid_arguments("id")))
 
 
 def _report(call: Call) -> str:

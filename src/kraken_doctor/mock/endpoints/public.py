@@ -68,8 +68,7 @@ OHLC_INTERVALS = (1, 5, 15, 30, 60, 240, 1440, 10080, 21600)
 
 
 def _one_pair(call: Call) -> str:
-    name = call.text("pair", required=True)
-    assert name is not None
+    name = call.required("pair")
     code = market.pair_name(name)
     if code is None:
         raise fail("UNKNOWN_ASSET_PAIR")

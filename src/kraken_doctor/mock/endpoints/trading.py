@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kraken_doctor.mock.book import public as public_order
-from kraken_doctor.mock.endpoints.base import Call, KrakenError, by_ids, fail, private
+from kraken_doctor.mock.endpoints.base import Call, KrakenError, by_ids, fail, private, with_count
 from kraken_doctor.mock.endpoints.orders import check_funds, check_market_mode, check_order
 from kraken_doctor.mock.errors import invalid_arguments
 
@@ -24,10 +24,7 @@ def open_orders(call: Call) -> dict[str, Any]:
 
 @private("ClosedOrders")
 def closed_orders(call: Call) -> dict[str, Any]:
-    assert call.book is not None
-    with call.book.lock:
-        closed = call.book.closed_orders()
-    return {"closed": closed, "count": len(closed)}
+    return with_count(call, "closed", lambda book: book.closed_orders())
 
 
 def _may_read(call: Call, order: dict[str, Any]) -> None:
@@ -58,8 +55,7 @@ def query_orders(call: Call) -> dict[str, Any]:
 @private("OrderAmends")
 def order_amends(call: Call) -> dict[str, Any]:
     assert call.book is not None
-    ref = call.text("order_id", required=True)
-    assert ref is not None
+    ref = call.required("order_id")
     with call.book.lock:
         txid = call.book.find(ref)
         if txid is None:
@@ -72,16 +68,12 @@ def order_amends(call: Call) -> dict[str, Any]:
 
 @private("TradesHistory")
 def trades_history(call: Call) -> dict[str, Any]:
-    assert call.book is not None
-    with call.book.lock:
-        trades = dict(call.book.trades)
-    return {"trades": trades, "count": len(trades)}
+    return with_count(call, "trades", lambda book: book.trades)
 
 
 @private("QueryTrades")
 def query_trades(call: Call) -> dict[str, Any]:
-    assert call.book is not None
-    return by_ids(call, "txid", call.book.trades, fail("INVALID_ORDER"))
+    return by_ids(call, "txid", lambda book: book.trades, fail("INVALID_ORDER"))
 
 
 @private("OpenPositions")
@@ -178,8 +170,7 @@ def _changed(old: dict[str, Any], volume: Any, price: Any) -> dict[str, Any]:
 @private("EditOrder")
 def edit_order(call: Call) -> dict[str, Any]:
     assert call.book is not None
-    ref = call.text("txid", required=True)
-    assert ref is not None
+    ref = call.required("txid")
     with call.book.lock:
         txid, old = _open_order(call, ref)
         spec = _changed(old, call.params.get("volume"), call.params.get("price"))
