@@ -2,9 +2,9 @@
 
 Under pytest-xdist every worker is its own process with its own session fixtures. The build
 is the slow part: `site_build` (tests/sitebuild.py) makes one for the whole run, which the
-other site tests read too, and each worker serves it on its own port. Every browser context
-refuses requests that leave 127.0.0.1 and records them, and every test fails if its pages
-tried one.
+other site tests read too, and each worker serves it on its own port. The browser sends
+requests for other hosts to a proxy that is not there (bench/browser.py), every context
+records them, and every test fails if its pages tried one.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from playwright.sync_api import (
     Playwright,
     Request,
     Response,
-    Route,
     sync_playwright,
 )
 
@@ -115,15 +114,9 @@ class SiteBrowser:
         return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS
 
     def _note(self, request: Request) -> None:
-        """Every request, the search worker's included, is seen here (routing may miss some)."""
+        """Every request, the search worker's included, is seen here."""
         if self.is_outside(request.url):
             self.outside_requests.append(f"{self.path_or_url()} -> {request.url}")
-
-    def _route(self, route: Route) -> None:
-        if self.is_outside(route.request.url):
-            route.abort("blockedbyclient")  # recorded by _note; never let it leave the machine
-        else:
-            route.continue_()
 
     def path_or_url(self) -> str:
         try:
@@ -136,7 +129,6 @@ def _open(chromium: Browser, site_url: str, **context_options: object) -> SiteBr
     context = chromium.new_context(base_url=site_url, color_scheme="light", **context_options)
     page = context.new_page()
     visit = SiteBrowser(context=context, page=page, root=site_url)
-    context.route("**/*", visit._route)
     context.on("request", visit._note)
     page.on(
         "console",

@@ -80,15 +80,17 @@ def test_the_error_index_links_every_error_page(browse):
 
 
 def _copy_visible(page) -> list[str]:
-    """What every visible copy button of the page puts on the clipboard."""
+    """What each visible copy button of the page not clicked yet puts on the clipboard."""
     copied = []
-    for button in page.locator("article button[data-md-type='copy']").all():
-        if not button.is_visible():
-            continue  # in a tab that is not selected
+    # Handles, not locators: a locator filtered on the mark would shift as buttons get it.
+    for button in page.locator("article button[data-md-type='copy']").element_handles():
+        if button.get_attribute("data-kd-copied") or not button.is_visible():
+            continue  # copied already, or in a tab that is not selected
         page.evaluate("navigator.clipboard.writeText('')")
         button.click()  # the copy is asynchronous: wait until the clipboard has it
         page.wait_for_function("async () => (await navigator.clipboard.readText()) !== ''")
         copied.append(page.evaluate("navigator.clipboard.readText()"))
+        button.evaluate("b => { b.dataset.kdCopied = 'yes'; }")
     return copied
 
 
@@ -112,6 +114,7 @@ def test_copy_buttons_copy_exactly_the_included_snippets(browse):
     includes = _snippet_includes()
     assert GUIDE in includes, "the Permission denied guide includes no snippet"
     problems = []
+    from_script_pages: dict[str, list[str]] = {}  # a script's page, linked from several pages
     for path, expected in includes.items():
         browse.goto(path)
         # A folded whole script is a link to the script's own page, copied from there.
@@ -120,8 +123,10 @@ def test_copy_buttons_copy_exactly_the_included_snippets(browse):
         )
         copied = _copy_all(browse)
         for url in scripts:
-            browse.page.goto(url)
-            copied += _copy_all(browse)
+            if url not in from_script_pages:
+                browse.page.goto(url)
+                from_script_pages[url] = _copy_all(browse)
+            copied += from_script_pages[url]
         for label, text in expected:
             # A code block ends at its last non-blank line, so trailing newlines are not copied.
             if text.rstrip("\n") not in copied:
