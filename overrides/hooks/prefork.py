@@ -46,10 +46,14 @@ class WarmPython:
     def __init__(self, modules: Iterable[str], env: Mapping[str, str]) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         # The zygote's own environment decides how its forks' stdio behaves (buffering,
-        # encoding), so it starts with the runs' base environment.
+        # encoding), so it starts with the runs' base environment. Coverage, if asked for,
+        # starts after the imports (tracing them would only cost time) and measures in each
+        # fork (the config's `patch = ["fork"]`).
+        zygote_env = dict(env)
+        coverage_config = zygote_env.pop("COVERAGE_PROCESS_START", "")
         self._process = subprocess.Popen(
-            [sys.executable, __file__, str(theirs.fileno()), *modules],
-            env=dict(env),
+            [sys.executable, __file__, str(theirs.fileno()), coverage_config, *modules],
+            env=zygote_env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             pass_fds=[theirs.fileno()],
@@ -156,8 +160,7 @@ def _serve(channel: socket.socket) -> dict:
 
 def _become(request: dict) -> str:
     """Set up this fork as `python FILE ARGS` would start: arguments, environment, working
-    directory, the script's folder first on sys.path. (Coverage, when it measures, started
-    in the zygote and restarts in each fork: pyproject.toml's `patch = ["fork"]`.)"""
+    directory, the script's folder first on sys.path."""
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
@@ -169,8 +172,13 @@ def _become(request: dict) -> str:
 
 if __name__ == "__main__":
     _channel = socket.socket(fileno=int(sys.argv[1]))
-    for _module in sys.argv[2:]:
+    for _module in sys.argv[3:]:
         importlib.import_module(_module)
+    if sys.argv[2]:
+        import coverage
+
+        os.environ["COVERAGE_PROCESS_START"] = sys.argv[2]
+        coverage.process_startup()
     gc.freeze()  # the imports' objects are never collected in a fork, so never copied
     _channel.sendall(b"ready\n")
     _script = _become(_serve(_channel))

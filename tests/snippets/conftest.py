@@ -5,7 +5,7 @@ Snippets run through snippet_runs.execute, the function the site build uses too,
 of a warm Python that has imported their clients once (prefork.py: a ccxt run would
 otherwise spend 1.5 s importing ccxt). test_snippet_runs.py checks that a warm run prints
 what a new interpreter prints. `make test` measures their lines with coverage.py's own
-subprocess and fork support (pyproject.toml's [tool.coverage]) and fails below 100 %.
+subprocess and fork support (snippet_runs.clean_environ) and fails below 100 %.
 """
 
 from __future__ import annotations
