@@ -30,10 +30,11 @@ FIRST = "kraken_doctor.protocol.x_mask_key__mutmut_1"
 
 
 def mutmut(*args: str, quiet: bool = False) -> str:
-    """Run `mutmut ARGS`; its output is shown, or returned when `quiet`."""
+    """Run `mutmut ARGS`; its output is shown, or returned when `quiet`. A failed run (the
+    unmutated tests failing, say) ends this one: its figures would mean nothing."""
     proc = subprocess.run([*MUTMUT, *args], capture_output=quiet, text=True, check=False)
-    if quiet and proc.returncode != 0:
-        sys.exit(f"mutmut {args[0]} failed (exit {proc.returncode}):\n{proc.stderr}")
+    if proc.returncode != 0:
+        sys.exit(f"mutmut {args[0]} failed (exit {proc.returncode}) {proc.stderr or ''}")
     return proc.stdout or ""
 
 
