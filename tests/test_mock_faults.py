@@ -33,7 +33,8 @@ def test_fault_for_one_key_only(kraken_mock):
     assert keyless(kraken_mock).query_public("Time")["error"] == []
 
 
-@pytest.mark.parametrize("status", [502, 503, 520])
+# 500 and 599 are the edges of the documented 500-599 range: both must be served as asked.
+@pytest.mark.parametrize("status", [500, 502, 503, 520, 599])
 def test_http_5xx_with_an_html_page(kraken_mock, status):
     kraken_mock.set_fault("http-5xx", status=status)
     with pytest.raises(requests.HTTPError) as info:
@@ -107,6 +108,8 @@ def test_permission_still_checked_in_maintenance(kraken_mock):
     [
         ("meteor", {}, "unknown fault kind"),
         ("http-5xx", {"status": 404}, "500-599"),
+        ("http-5xx", {"status": 499}, "500-599"),
+        ("http-5xx", {"status": 600}, "500-599"),
         ("maintenance", {"status": "closed"}, "maintenance, cancel_only, post_only"),
         ("busy", {"seconds": 1}, "takes no option"),
     ],
