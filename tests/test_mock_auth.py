@@ -89,6 +89,8 @@ def test_nonce_window(kraken_mock, make_account):
     assert call(1000) == []
     assert call(950) == []  # inside the window, not used yet
     assert call(950) == [INVALID_NONCE]  # used
+    # A window of N lets a nonce up to N below the highest through: 900 is exactly on the edge.
+    assert call(900) == []
     assert call(899) == [INVALID_NONCE]  # below the window
     assert call(1001) == []
 
