@@ -131,6 +131,9 @@ def test_add_order_validate_returns_only_descr(kraken_mock):
     [
         ({"volume": "0.00001"}, "EGeneral:Invalid arguments:volume minimum not met"),
         ({"volume": "abc"}, "EGeneral:Invalid arguments:volume"),
+        # zero is not a size or a price: refused as malformed, not as below a minimum
+        ({"volume": "0"}, "EGeneral:Invalid arguments:volume"),
+        ({"price": "0"}, "EGeneral:Invalid arguments:price"),
         ({"ordertype": "best"}, "EGeneral:Invalid arguments:ordertype"),
         ({"type": "hold"}, "EGeneral:Invalid arguments:type"),
         ({"price": None}, "EGeneral:Invalid arguments:price"),
