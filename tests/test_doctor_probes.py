@@ -120,6 +120,14 @@ def test_the_plan_fits_a_starter_keys_counter_with_getapikeyinfo_tried_first() -
     assert probes.worst_case(CAT).points + tried <= CAT.tier("starter").max_counter
 
 
+def test_a_plan_that_fills_the_counter_exactly_still_fits() -> None:
+    """Kraken refuses a call only when it would take the counter past its maximum, so a plan
+    that ends exactly on the maximum needs no waiting; one point more does."""
+    room = CAT.tier("starter").max_counter - probes.worst_case(CAT).points
+    assert probes.fits_tier(CAT, "starter", already_spent=room)
+    assert not probes.fits_tier(CAT, "starter", already_spent=room + 1)
+
+
 def test_targets_no_probe_covers_are_reported_as_undecidable() -> None:
     summary = probes.worst_case(CAT)
     covered = {t for c in probes.components(CAT) for t in c.targets}
