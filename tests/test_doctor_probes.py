@@ -6,6 +6,7 @@ import math
 from functools import cache
 from itertools import combinations
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -144,6 +145,18 @@ def test_the_budget_waits_instead_of_going_over_the_counter() -> None:
     assert slept == []
     budget.spend(2)
     assert slept and slept[0] > 1.5
+
+
+def test_the_budget_waits_just_long_enough_for_the_counter_to_drain(monkeypatch) -> None:
+    """A call that would take the counter past its maximum waits until enough has drained,
+    no longer; after the wait the counter is at the maximum, so the next call waits again."""
+    monkeypatch.setattr(permissions, "time", SimpleNamespace(monotonic=lambda: 100.0))
+    slept: list[float] = []  # the clock stands still: all drain comes from these waits
+    budget = permissions.Budget(max_counter=3, decay=0.5, at=100.0, sleep=slept.append)
+    budget.spend(3)
+    budget.spend(2)  # 3 + 2 is 2 over the maximum: 2 / 0.5 = 4 seconds
+    budget.spend(1)  # the counter is back at 3 after that wait: 1 / 0.5 = 2 seconds
+    assert slept == [4.0, 2.0]
 
 
 @pytest.mark.parametrize(
