@@ -219,6 +219,23 @@ def test_unreadable_user_config_files_are_named_and_skipped(tmp_path: Path) -> N
     assert [f.code for f in rep.findings] == ["user-config-unreadable"] * 2
 
 
+def test_a_config_file_that_is_not_utf8_is_named_and_the_next_files_are_still_read(
+    tmp_path: Path,
+) -> None:
+    """One bad file (here Latin-1 text) must cost only its own users, not the files after it."""
+    users = tmp_path / "config" / "users"
+    users.mkdir(parents=True)
+    (users / "a_latin1.json").write_bytes(
+        '{"broker": "kraken", "name": "Jos\u00e9"}'.encode("latin-1")
+    )
+    (users / "zoe.json").write_text(json.dumps({"broker": "kraken"}))
+    configs = credentials.read_user_configs(tmp_path)
+    assert configs.ids == ["zoe"]
+    assert len(configs.problems) == 1
+    assert "not UTF-8" in configs.problems[0].message
+    assert str(users / "a_latin1.json") in configs.problems[0].message
+
+
 def test_a_key_passed_as_an_account_name_is_not_repeated() -> None:
     key = "TtJy2AawU4M32ABcR1Zpj3pcNUdd7Zbnrnc4dAgzOZML5Rs/MPVyXmKZ"
     rep = run_check(CheckOptions(accounts=[key], environ={}, cwd="/nonexistent"))
