@@ -71,6 +71,24 @@ def test_json_matches_the_published_schema() -> None:
     assert data["exit_code"] == acc["exit_code"] == 1
 
 
+def test_the_calls_line_counts_public_and_private_calls_apart() -> None:
+    """Only private calls use the key's REST counter: the line must not mix the two up."""
+    rep = AccountReport("master", permission_method="GetApiKeyInfo")
+    rep.calls = [
+        CallRecord("Time", False, "ok", 0, 1.0),
+        CallRecord("SystemStatus", False, "ok", 0, 1.0),
+        CallRecord("GetApiKeyInfo", True, "ok", 1, 1.0),
+        CallRecord("Balance", True, "ok", 1, 1.0),
+        CallRecord("Ledgers", True, "ok", 2, 1.0),
+    ]
+    out = CheckReport("http://127.0.0.1:1")
+    out.accounts.append(rep)
+    assert (
+        "  Calls: 2 public, 3 private (4 REST counter points, permissions read with GetApiKeyInfo)"
+        in render(out).splitlines()
+    )
+
+
 def test_exit_codes_problems_win_over_could_not_run() -> None:
     rep = AccountReport("master")
     assert verdict.exit_code(rep) == 0
