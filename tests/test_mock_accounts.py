@@ -145,6 +145,17 @@ keys:
             "    balances: {{ZUSD: '1e999999999'}}",
             "keys[0] (name 'a'), field 'balances': 'ZUSD': amount '1e999999999' is not an amount",
         ),
+        # YAML reads these as a boolean and a list: neither is an amount, whatever Decimal says
+        (
+            'name: a\n    key: K\n    secret: "{s}"\n    permissions: []\n'
+            "    balances: {{ZUSD: true}}",
+            "keys[0] (name 'a'), field 'balances': 'ZUSD': amount True is not an amount",
+        ),
+        (
+            'name: a\n    key: K\n    secret: "{s}"\n    permissions: []\n'
+            "    balances: {{ZUSD: [1250]}}",
+            "keys[0] (name 'a'), field 'balances': 'ZUSD': amount [1250] is not an amount",
+        ),
         (
             'name: a\n    key: K\n    secret: "{s}"\n    permissions: []\n    nonce_window: -1',
             "keys[0] (name 'a'), field 'nonce_window': Input should be greater than or equal to 0",
