@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from kraken_doctor.mock import MockKraken, sign
+from kraken_doctor.mock import app as app_module
 from kraken_doctor.mock import audit as audit_module
 from kraken_doctor.mock import lockout as lockout_module
 from kraken_doctor.mock import nonces as nonces_module
@@ -116,6 +117,24 @@ def test_state_changes_survive_eviction(monkeypatch):
 
 def test_the_crash_list_is_bounded(kraken_mock):
     assert kraken_mock.app.crashes.maxlen is not None
+
+
+def test_every_crash_is_counted_even_past_the_kept_tracebacks(monkeypatch):
+    """A bug answers EGeneral:Internal error; `crashes` keeps only the latest tracebacks, so
+    `crash_count` is what tells how many requests hit a bug."""
+    monkeypatch.setattr(app_module, "MAX_CRASHES", 1)
+    with MockKraken() as srv:
+
+        def bug(*_args):
+            raise RuntimeError("a bug in the mock")
+
+        monkeypatch.setattr(srv.app, "_handle", bug)
+        for _ in range(2):
+            res = requests.post(srv.url + "/0/public/Time", timeout=5)
+            assert res.json() == {"error": ["EGeneral:Internal error"]}
+            assert "Traceback" not in res.text
+        assert srv.app.crash_count == 2
+        assert len(srv.crashes) == 1
 
 
 def test_nonces_kept_inside_a_huge_window_are_bounded(monkeypatch):
