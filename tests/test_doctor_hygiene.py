@@ -98,6 +98,15 @@ def test_missing_padding_says_how_many_equals_signs(missing: int) -> None:
     assert f"{CAT.kraken.secret_length} characters ending in '=='" in f.message
 
 
+def test_a_stray_equals_sign_inside_the_private_key_is_flagged() -> None:
+    """Lenient base64 skips an '=' in the middle and still finds the 64 bytes, but the value is
+    not the key Kraken gave, and signing (strict base64) cannot use it: flag it, don't pass it."""
+    damaged = SECRET[:44] + "=" + SECRET[44:]
+    [f] = hygiene.check(CAT, _creds(secret=damaged))
+    assert (f.code, f.status, f.variable) == ("secret-length", "fail", ENV.master.secret)
+    assert "is not valid base64" in f.message
+
+
 def _with_secret_bytes(size: int) -> Catalog:
     """The packaged catalog with its `secret_bytes` line edited, parsed as the file would be."""
     text = resources.files("kraken_doctor").joinpath("catalog.yml").read_text(encoding="utf-8")
