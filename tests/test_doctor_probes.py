@@ -159,6 +159,24 @@ def test_the_budget_waits_just_long_enough_for_the_counter_to_drain(monkeypatch)
     assert slept == [4.0, 2.0]
 
 
+def test_the_drain_during_a_wait_is_counted_once(monkeypatch) -> None:
+    """With a clock that moves while the budget sleeps (as a real one does), the call after
+    a wait still waits: counting the wait's drain twice would let it go over the maximum."""
+    clock = [100.0]
+    monkeypatch.setattr(permissions, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += seconds
+
+    budget = permissions.Budget(max_counter=3, decay=0.5, at=100.0, sleep=sleep)
+    budget.spend(3)
+    budget.spend(2)  # waits 4 s: at 104 s the counter is back at 3
+    budget.spend(1)  # 3 + 1 is over 3 again: 2 more seconds
+    assert slept == [4.0, 2.0]
+
+
 @pytest.mark.parametrize(
     "error",
     [

@@ -75,6 +75,7 @@ class Budget:
             wait = (self.level + cost - self.max_counter) / self.decay
             self.sleep(wait)
             self.level = max(0.0, self.level - wait * self.decay)
+            self.at = time.monotonic()  # that drain is counted: the next call starts from here
         self.level += cost
 
 
