@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from tests.snippets.support import assert_clean_output, master_env, stub_env
 
-from doctor_support import Reply, Responder, stub_server
+from doctor_support import Reply, Responder, free_port, stub_server
 from kraken_doctor.mock import Account, MockKraken
 from prefork import WarmPython
 from snippet_runs import SnippetRun, execute, warm_python
@@ -64,10 +64,7 @@ def as_master(kraken_mock: MockKraken) -> Callable[[str | Account], dict[str, st
 @pytest.fixture
 def closed_port_url() -> str:
     """An address where nothing listens: the port was free a moment ago."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 def queued_replies(replies: dict[str, list[Any]]) -> Responder:
