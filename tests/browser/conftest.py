@@ -25,11 +25,9 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from bench.browser import ChromiumMissing, launch
+from bench.browser import ChromiumMissing, launch, leaves_machine
 from bench.site import page_paths, serve
 from sitebuild import template_of
-
-LOCAL_HOSTS = {"127.0.0.1"}
 
 
 @pytest.fixture(scope="session")
@@ -108,14 +106,9 @@ class SiteBrowser:
         )
         return response
 
-    @staticmethod
-    def is_outside(url: str) -> bool:
-        parts = urlsplit(url)
-        return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS
-
     def _note(self, request: Request) -> None:
         """Every request, the search worker's included, is seen here."""
-        if self.is_outside(request.url):
+        if leaves_machine(request.url):
             self.outside_requests.append(f"{self.path_or_url()} -> {request.url}")
 
     def path_or_url(self) -> str:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page
 
+from bench.browser import leaves_machine
 from bench.site import project_dir
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.links import page_path
@@ -95,7 +95,7 @@ def sized_page(request: pytest.FixtureRequest, chromium: Browser, site_url: str)
     outside: list[str] = []  # the browser's proxy refuses them (bench/browser.py)
     context.on(
         "request",
-        lambda r: urlsplit(r.url).hostname not in {"127.0.0.1", None} and outside.append(r.url),
+        lambda r: leaves_machine(r.url) and outside.append(r.url),
     )
     page = context.new_page()
     page.set_default_timeout(15000)

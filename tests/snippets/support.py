@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import snippet_runs
 from doctor_support import assert_no_secrets
 from kraken_doctor.catalog import load_catalog
 from kraken_doctor.mock import Account, demo_accounts
@@ -40,8 +41,8 @@ def assert_clean_output(run: SnippetRun, env: dict[str, str]) -> None:
 
 
 def master_env(account: Account, url: str) -> dict[str, str]:
-    """The variables of the env var guide for the master account, names from the catalog."""
-    return {ENV.master.key: account.key, ENV.master.secret: account.secret, ENV.api_url: url}
+    """The variables of the env var guide for the master account (snippet_runs' own)."""
+    return snippet_runs.master_env(account.key, account.secret, url)
 
 
 #: Credentials for stub servers, which check no signature: shaped like Kraken's (the catalog's

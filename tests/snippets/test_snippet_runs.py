@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.snippets.support import ENV, SNIPPETS, assert_clean_output
+from tests.snippets.support import ENV, SNIPPETS, assert_clean_output, variants
 
 from snippet_runs import SHOWN_URL, SnippetRun, SnippetRunError, execute
 from snippet_runs import run_snippet as capture
@@ -53,14 +53,14 @@ def test_bad_requests_say_what_is_wrong(kwargs, message):
 
 
 #: Arguments for a short but real run of each snippet (the nonce demos with fewer calls).
-SHORT_RUN = {"nonce_safe_client": ["--threads", "1", "--calls", "1"]}
+SHORT_RUN = dict.fromkeys(variants("nonce_safe_client"), ["--threads", "1", "--calls", "1"])
 
 
 @pytest.mark.parametrize("path", sorted(SNIPPETS.glob("*.py")), ids=lambda p: p.stem)
 def test_a_warm_run_prints_what_a_new_interpreter_prints(path, warm, kraken_mock, as_master):
     """The tests run snippets in forks of a warm Python (prefork.py); the build runs them
     in new interpreters. Both must print the same, byte for byte, and end the same."""
-    args = SHORT_RUN.get(path.stem.split("_ccxt")[0].split("_kraken_sdk")[0], [])
+    args = SHORT_RUN.get(path.stem, [])
     env = as_master("trader")
     new = execute(path.stem, args, env)
     forked = execute(path.stem, args, env, python=warm)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Playwright
 
 CHROMIUM = os.environ.get("KD_CHROMIUM", "/usr/bin/chromium")
+LOCAL_HOST = "127.0.0.1"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -27,8 +29,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
     "--proxy-server=http://127.0.0.1:9",  # the discard port: nothing listens, so it fails fast
-    "--proxy-bypass-list=127.0.0.1",
+    f"--proxy-bypass-list={LOCAL_HOST}",
 ]
+
+
+def leaves_machine(url: str) -> bool:
+    """A request the proxy above refuses: a web address on another host than ours."""
+    parts = urlsplit(url)
+    return parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname != LOCAL_HOST
 
 
 class ChromiumMissing(RuntimeError):
